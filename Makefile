@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Thin wrapper around kbuild. Each kernel builds in its own build/<KVER>/.
+#   make [KVER=... | KDIR=...]   build virtgpu.ko for one kernel
+#   make modules-all             build for every supported kernel installed
+#   make setup                   install what the build and tests need
+#   make run                     boot a guest with the module, screenshot it
+#   make check                   every test
+
+KVER ?= $(shell tools/kernels.sh default)
+KDIR ?= /lib/modules/$(KVER)/build
+BUILD := $(CURDIR)/build/$(KVER)
+
+.PHONY: all modules modules-all clean setup run check unit
+
+all: modules
+
+modules:
+	@tools/prepare-build.sh $(KDIR) $(BUILD)
+	$(MAKE) -C $(KDIR) M=$(BUILD) modules
+
+modules-all:
+	@set -e; for k in $$(tools/kernels.sh); do \
+		$(MAKE) --no-print-directory KVER=$$k KDIR=/lib/modules/$$k/build modules; \
+	done
+
+unit:
+	$(MAKE) -C tests/unit run
+
+setup:
+	tools/setup.sh
+
+run: setup
+	tools/run.sh
+
+check: setup
+	tests/check.sh
+
+clean:
+	rm -rf build tests/out
+	$(MAKE) -C tests/unit clean

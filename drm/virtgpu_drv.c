@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * virtgpu: a DRM driver for the virtio-gpu device (VIRTIO_ID_GPU).
+ *
+ * This file is the bus glue: the virtio_driver, the drm_driver, and the
+ * probe/remove sequence that ties the DRM device to the virtio layer.
+ */
+#include <linux/aperture.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/virtio.h>
+#include <linux/virtio_ids.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_print.h>
+#include <drm/drm_sysfs.h>
+
+#include "virtgpu_compat.h"
+#include "virtgpu_drv.h"
+
+DEFINE_DRM_GEM_FOPS(virtgpu_fops);
+
+static const struct drm_driver virtgpu_driver = {
+	.driver_features = DRIVER_GEM | DRIVER_RENDER,
+	.fops = &virtgpu_fops,
+	.debugfs_init = virtgpu_debugfs_init,
+	.name = VIRTGPU_DRIVER_NAME,
+	.desc = VIRTGPU_DRIVER_DESC,
+	VIRTGPU_DRIVER_DATE
+	.major = 0,
+	.minor = 1,
+	.patchlevel = 0,
+};
+
+/* The host's display configuration changed: tell userspace. */
+static void virtgpu_display_changed(struct virtgpu_hw *hw)
+{
+	struct drm_device *dev = &hw_to_virtgpu_device(hw)->base;
+	int idx;
+
+	if (!drm_dev_enter(dev, &idx))
+		return;
+	drm_sysfs_hotplug_event(dev);
+	drm_dev_exit(idx);
+}
+
+static const struct virtgpu_hw_ops virtgpu_hw_ops = {
+	.display_changed = virtgpu_display_changed,
+};
+
+/* virtio-vga shares its framebuffer BAR with the firmware's console. */
+static int virtgpu_remove_conflicting_vga(struct virtio_device *vdev)
+{
+	struct pci_dev *pdev;
+
+	if (!dev_is_pci(vdev->dev.parent))
+		return 0;
+	pdev = to_pci_dev(vdev->dev.parent);
+	if ((pdev->class >> 8) != PCI_CLASS_DISPLAY_VGA)
+		return 0;
+	return aperture_remove_conflicting_pci_devices(pdev, VIRTGPU_DRIVER_NAME);
+}
+
+/* Userspace (libdrm, Xorg) identifies PCI-backed devices by bus id. */
+static int virtgpu_set_unique(struct drm_device *dev, struct device *parent)
+{
+#ifdef VIRTGPU_HAVE_DRM_DEV_SET_UNIQUE
+	char unique[32];
+
+	if (dev_is_pci(parent)) {
+		snprintf(unique, sizeof(unique), "pci:%s",
+			 pci_name(to_pci_dev(parent)));
+		return drm_dev_set_unique(dev, unique);
+	}
+#endif
+	return 0;
+}
+
+static void virtgpu_log_features(struct virtgpu_device *vgdev)
+{
+	struct virtgpu_hw *hw = &vgdev->hw;
+
+	drm_info(&vgdev->base,
+		 "features: %cvirgl %cedid %cresource_uuid %cresource_blob %ccontext_init; %u scanouts, %u capsets\n",
+		 hw->has_virgl ? '+' : '-', hw->has_edid ? '+' : '-',
+		 hw->has_resource_uuid ? '+' : '-',
+		 hw->has_resource_blob ? '+' : '-',
+		 hw->has_context_init ? '+' : '-',
+		 hw->num_scanouts, hw->num_capsets);
+}
+
+static int virtgpu_probe(struct virtio_device *vdev)
+{
+	struct virtgpu_device *vgdev;
+	int ret;
+
+	ret = virtgpu_remove_conflicting_vga(vdev);
+	if (ret)
+		return ret;
+
+	vgdev = devm_drm_dev_alloc(&vdev->dev, &virtgpu_driver,
+				   struct virtgpu_device, base);
+	if (IS_ERR(vgdev))
+		return PTR_ERR(vgdev);
+	vdev->priv = vgdev;
+
+	ret = virtgpu_set_unique(&vgdev->base, vdev->dev.parent);
+	if (ret)
+		return ret;
+
+	ret = virtgpu_hw_init(&vgdev->hw, vdev, &virtgpu_hw_ops);
+	if (ret)
+		return ret;
+
+	ret = drm_dev_register(&vgdev->base, 0);
+	if (ret)
+		goto err_hw_fini;
+	virtgpu_log_features(vgdev);
+	return 0;
+
+err_hw_fini:
+	virtgpu_hw_fini(&vgdev->hw);
+	return ret;
+}
+
+static void virtgpu_remove(struct virtio_device *vdev)
+{
+	struct virtgpu_device *vgdev = vdev->priv;
+
+	drm_dev_unplug(&vgdev->base);
+	virtgpu_hw_fini(&vgdev->hw);
+}
+
+static void virtgpu_config_changed(struct virtio_device *vdev)
+{
+	struct virtgpu_device *vgdev = vdev->priv;
+
+	virtgpu_hw_config_changed(&vgdev->hw);
+}
+
+static const struct virtio_device_id virtgpu_id_table[] = {
+	{ VIRTIO_ID_GPU, VIRTIO_DEV_ANY_ID },
+	{ }
+};
+MODULE_DEVICE_TABLE(virtio, virtgpu_id_table);
+
+static const unsigned int virtgpu_features[] = { VIRTGPU_HW_FEATURES };
+
+static struct virtio_driver virtgpu_virtio_driver = {
+	.feature_table = virtgpu_features,
+	.feature_table_size = ARRAY_SIZE(virtgpu_features),
+	.driver.name = KBUILD_MODNAME,
+	.id_table = virtgpu_id_table,
+	.probe = virtgpu_probe,
+	.remove = virtgpu_remove,
+	.config_changed = virtgpu_config_changed,
+};
+module_virtio_driver(virtgpu_virtio_driver);
+
+MODULE_DESCRIPTION("DRM/KMS driver for the virtio-gpu device");
+MODULE_LICENSE("Dual MIT/GPL");

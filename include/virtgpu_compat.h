@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * The one place that knows about kernel API differences. Each HAVE_* comes
+ * from a compile probe in tools/compat/ run against the target headers.
+ */
+#ifndef VIRTGPU_COMPAT_H
+#define VIRTGPU_COMPAT_H
+
+#include <linux/virtio_config.h>
+
+/* 6.11: virtio_find_vqs() takes struct virtqueue_info. */
+static inline int virtgpu_find_vqs(struct virtio_device *vdev,
+				   struct virtqueue *vqs[2],
+				   vq_callback_t *cb)
+{
+#ifdef VIRTGPU_HAVE_VIRTQUEUE_INFO
+	struct virtqueue_info info[] = {
+		{ .name = "control", .callback = cb },
+		{ .name = "cursor", .callback = cb },
+	};
+
+	return virtio_find_vqs(vdev, 2, vqs, info, NULL);
+#else
+	vq_callback_t *cbs[] = { cb, cb };
+	static const char * const names[] = { "control", "cursor" };
+
+	return virtio_find_vqs(vdev, 2, vqs, cbs, names, NULL);
+#endif
+}
+
+/* 6.14 removed drm_driver.date. */
+#ifdef VIRTGPU_HAVE_DRM_DRIVER_DATE
+#define VIRTGPU_DRIVER_DATE .date = "0",
+#else
+#define VIRTGPU_DRIVER_DATE
+#endif
+
+#endif /* VIRTGPU_COMPAT_H */

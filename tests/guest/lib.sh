@@ -1,0 +1,125 @@
+# Helpers for guest test scripts; source it: . "$VIRTGPU_TREE/tests/guest/lib.sh"
+# POSIX sh (the guest is a Debian sid chroot started by tests/vm/init; bash is there too).
+#
+# Environment set by tests/vm/init:
+#   VIRTGPU_DRIVER   ours | intree   which driver load_driver loads
+#   VIRTGPU_KO       /mnt/virtgpu/build/$(uname -r)/virtgpu.ko   (our module)
+#   VIRTGPU_KVER     uname -r
+#   VIRTGPU_TREE     /mnt/virtgpu      the project tree (read-only, also the cwd)
+#   VIRTGPU_RESULTS  /mnt/results      shared with the host (read-write)
+# Result protocol: one line "RESULT <PASS|FAIL|SKIP> <name> [detail]" per test in
+# $VIRTGPU_RESULTS/results.txt, then `finish` once at the end; the host counts a run without
+# the end marker (crash, hang, early exit) as a failure.
+
+: "${VIRTGPU_RESULTS:=/mnt/results}"
+: "${VIRTGPU_DRIVER:=ours}"
+: "${VIRTGPU_SCREENDUMP_TIMEOUT:=30}"
+
+_result() {
+	_status=$1
+	_name=$(printf '%s' "$2" | tr -s ' \t\n' '---')	# names are one word
+	shift 2
+	_line="RESULT $_status $_name $(printf '%s' "$*" | tr -s '\n' ' ')"
+	_line=${_line% }
+	echo "$_line" >>"$VIRTGPU_RESULTS/results.txt"
+	echo "$_line"
+}
+
+pass() { _result PASS "$1" "${2-}"; }
+fail() { _result FAIL "$1" "${2:-failed}"; }
+skip() { _result SKIP "$1" "${2:-skipped}"; }
+
+# check NAME CMD...: run CMD (its output still goes to the log); PASS if it exits 0.
+# Returns CMD's exit status so scripts can stop early: check load load_driver || ...
+check() {
+	_cname=$1
+	shift
+	_cout=$("$@" 2>&1)
+	_crc=$?
+	[ -z "$_cout" ] || printf '%s\n' "$_cout"
+	if [ "$_crc" = 0 ]; then
+		pass "$_cname"
+	else
+		fail "$_cname" "'$*' exited $_crc: $(printf '%s' "$_cout" | tail -n 1)"
+	fi
+	return "$_crc"
+}
+
+# screendump NAME [HEAD [QEMU_DEVICE_ID]]: ask the host to save the display to
+# $VIRTGPU_RESULTS/NAME.ppm and NAME.png (default: head 0 of the first virtio-gpu device).
+# Prints "WIDTH HEIGHT"; returns non-zero (message on stderr) on QMP error or timeout.
+screendump() {
+	_req=$VIRTGPU_RESULTS/requests
+	mkdir -p "$_req"
+	rm -f "$_req/$1.done" "$_req/$1.err"
+	# Write then rename: the host polls for *.req and must never read a partial file.
+	echo "${2:-0} ${3-}" >"$_req/.$1.tmp" && mv "$_req/.$1.tmp" "$_req/$1.req" || return 1
+	_end=$(($(date +%s) + VIRTGPU_SCREENDUMP_TIMEOUT))
+	while [ "$(date +%s)" -le "$_end" ]; do
+		if [ -e "$_req/$1.done" ]; then
+			cat "$_req/$1.done"
+			return 0
+		fi
+		if [ -e "$_req/$1.err" ]; then
+			echo "screendump $1: $(cat "$_req/$1.err")" >&2
+			return 1
+		fi
+		sleep 0.2
+	done
+	echo "screendump $1: no answer from the host in ${VIRTGPU_SCREENDUMP_TIMEOUT}s" >&2
+	return 1
+}
+
+# load_driver [MODULE_PARAMS...]: load the driver under test, then wait for its DRM device.
+load_driver() {
+	case $VIRTGPU_DRIVER in
+	intree)
+		# modprobe.blacklist=virtio_gpu only stops alias autoloading, not this.
+		modprobe virtio_gpu "$@" || return 1
+		;;
+	ours)
+		[ -f "$VIRTGPU_KO" ] || { echo "load_driver: $VIRTGPU_KO not built" >&2; return 1; }
+		# insmod does not resolve dependencies (drm, drm_kms_helper, ...): modprobe them.
+		_deps=$(modinfo -F depends "$VIRTGPU_KO" | tr ',' ' ')
+		[ -z "$_deps" ] || modprobe -a $_deps || return 1
+		insmod "$VIRTGPU_KO" "$@" || return 1
+		;;
+	*)
+		echo "load_driver: unknown VIRTGPU_DRIVER=$VIRTGPU_DRIVER" >&2
+		return 1
+		;;
+	esac
+	# Nothing like udev runs; devtmpfs creates the node when the device registers.
+	_i=0
+	while ! ls /dev/dri/card* >/dev/null 2>&1; do
+		_i=$((_i + 1))
+		[ "$_i" -le 50 ] || { echo "load_driver: no /dev/dri/card*" >&2; return 1; }
+		sleep 0.2
+	done
+}
+
+unload_driver() {
+	case $VIRTGPU_DRIVER in
+	intree) modprobe -r virtio_gpu ;;
+	*) rmmod "$(basename "$VIRTGPU_KO" .ko)" ;;
+	esac
+}
+
+# drm_debugfs_dir: print /sys/kernel/debug/dri/<N> of the virtio-gpu device (lowest N).
+drm_debugfs_dir() {
+	for _d in $(ls -d /sys/kernel/debug/dri/[0-9]* 2>/dev/null | sort -t/ -k6 -n); do
+		case $(cat "$_d/name" 2>/dev/null) in
+		virtio_gpu* | virtgpu*)
+			echo "$_d"
+			return 0
+			;;
+		esac
+	done
+	return 1
+}
+
+# finish: the end marker; call it last. Without it the host reports the run as failed.
+finish() {
+	date +%s >"$VIRTGPU_RESULTS/finished"
+	echo "VIRTGPU-FINISHED"
+}

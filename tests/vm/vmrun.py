@@ -1,0 +1,404 @@
+#!/usr/bin/env python3
+"""Boot ONE QEMU guest that runs a guest test script, then report its results.
+
+  tests/vm/vmrun.py --driver intree --script tests/guest/selftest-intree.sh \
+      --device virtio-gpu-pci,xres=1024,yres=768 --results /tmp/r
+
+The guest (tests/vm/init) runs in a cached Debian sid rootfs shared over virtio-9p, together
+with the host's /lib/modules, this project tree (read-only, at /mnt/virtgpu) and the results
+directory (read-write, at /mnt/results). While it runs we serve its requests (screendumps
+through QMP, window resizes through xdotool); afterwards we read results.txt and scan dmesg.
+Prints one line per test ("PASS prefix/name", "FAIL prefix/name: detail", "SKIP ...") and
+writes <results>/summary.json. Exit status 0 only if nothing failed. Python stdlib only.
+"""
+import argparse
+import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from pathlib import Path
+
+VM_DIR = Path(__file__).resolve().parent
+TREE = VM_DIR.parent.parent
+RESULTS_MARK = '.virtgpu-results'   # marks a directory we may wipe before a run
+
+# Kernel log lines that mean the kernel is unhappy. Checked against boots of the stock
+# Debian 6.1 and 6.12 kernels in this QEMU (TCG, -cpu max): none of these occur there.
+DMESG_BAD = re.compile(
+    r'WARNING:|BUG:|kernel BUG at|Oops|KASAN|UBSAN:|refcount_t|lockdep|'
+    r'possible circular locking|INFO: task .* blocked|general protection fault|'
+    r'Call Trace:|Kernel panic')
+# The command line echoes whatever a caller appended (--append); it is not a kernel report.
+DMESG_IGNORE = re.compile(r'Kernel command line:')
+
+
+def version_key(v):
+    return [int(x) if x.isdigit() else x for x in re.split(r'(\d+)', v)]
+
+
+def installed_kernels():
+    """Kernels bootable from /boot that also have their modules in /lib/modules."""
+    return sorted((p.name[len('vmlinuz-'):] for p in Path('/boot').glob('vmlinuz-*')
+                   if Path('/lib/modules', p.name[len('vmlinuz-'):]).is_dir()),
+                  key=version_key)
+
+
+def last_line(cmd):
+    """Run a cache script (its progress goes to our stderr); return its last stdout line."""
+    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
+    return out.strip().splitlines()[-1]
+
+
+def ppm_to_png(ppm, png):
+    """Minimal PNG writer (8-bit RGB, no filtering) so PNGs need nothing but zlib."""
+    data = ppm.read_bytes()
+    # Header "P6 W H 255" then exactly one whitespace byte: pixel bytes may look like spaces.
+    m = re.match(rb'P6\s+(\d+)\s+(\d+)\s+255\s', data)
+    if not m:
+        raise ValueError(f'{ppm}: not an 8-bit P6 PPM')
+    w, h = int(m[1]), int(m[2])
+    pix = data[m.end():]
+    stride = w * 3
+    raw = b''.join(b'\0' + pix[y * stride:(y + 1) * stride] for y in range(h))
+
+    def chunk(kind, body):
+        return (len(body).to_bytes(4, 'big') + kind + body +
+                zlib.crc32(kind + body).to_bytes(4, 'big'))
+    ihdr = w.to_bytes(4, 'big') + h.to_bytes(4, 'big') + bytes([8, 2, 0, 0, 0])
+    png.write_bytes(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', ihdr) +
+                    chunk(b'IDAT', zlib.compress(raw, 6)) + chunk(b'IEND', b''))
+    return w, h
+
+
+class Qmp:
+    """Tiny synchronous QMP client (one command at a time; events are skipped)."""
+
+    def __init__(self, path, timeout=20):
+        end = time.monotonic() + timeout
+        while True:
+            try:
+                self.sock = socket.socket(socket.AF_UNIX)
+                self.sock.connect(str(path))
+                break
+            except OSError:
+                self.sock.close()
+                if time.monotonic() > end:
+                    raise
+                time.sleep(0.1)
+        self.sock.settimeout(60)
+        self.rfile = self.sock.makefile('r')
+        json.loads(self.rfile.readline())   # greeting
+        self.cmd('qmp_capabilities')
+
+    def cmd(self, name, args=None):
+        """Return (result, None) or (None, error description)."""
+        msg = {'execute': name}
+        if args:
+            msg['arguments'] = args
+        self.sock.sendall(json.dumps(msg).encode() + b'\n')
+        while True:
+            line = self.rfile.readline()
+            if not line:
+                return None, 'QMP connection closed'
+            reply = json.loads(line)
+            if 'return' in reply:
+                return reply['return'], None
+            if 'error' in reply:
+                return None, reply['error'].get('desc', str(reply['error']))
+
+    def close(self):
+        self.sock.close()
+
+
+class Requests:
+    """Serves the guest's requests: results/requests/<name>.<kind>, answered by
+    <name>.done (with a short result) or <name>.err (with the error text).
+      .req     "HEAD [DEVICE_ID]"  screendump to results/<name>.ppm and .png; done: "W H"
+      .resize  "W H"               resize QEMU's window (needs a --display other than none)
+      .qmp     a JSON QMP command  done: the JSON reply"""
+
+    def __init__(self, results, qmp_path, gpu_id, xdisplay):
+        self.dir = results / 'requests'
+        self.dir.mkdir()
+        self.results, self.qmp_path, self.gpu_id, self.xdisplay = (
+            results, qmp_path, gpu_id, xdisplay)
+        self.qmp = None
+        self.served = set()
+
+    def poll(self):
+        for f in sorted(self.dir.iterdir()):
+            name, kind = f.stem, f.suffix[1:]
+            if (kind not in ('req', 'resize', 'qmp') or f.name in self.served or
+                    not re.fullmatch(r'[\w.+-]+', name)):
+                continue
+            self.served.add(f.name)
+            try:
+                answer = getattr(self, 'do_' + kind)(name, f.read_text().strip())
+                self.reply(name, 'done', answer)
+            except Exception as e:  # every failure goes back to the guest as .err
+                self.reply(name, 'err', str(e) or type(e).__name__)
+
+    def reply(self, name, kind, text):
+        tmp = self.dir / f'.{name}.{kind}.tmp'
+        tmp.write_text(text + '\n')
+        tmp.rename(self.dir / f'{name}.{kind}')   # atomic for the polling guest
+
+    def qmp_cmd(self, name, args=None):
+        if self.qmp is None:
+            self.qmp = Qmp(self.qmp_path)
+        ret, err = self.qmp.cmd(name, args)
+        if err:
+            raise RuntimeError(err)
+        return ret
+
+    def do_req(self, name, text):
+        fields = text.split()
+        head = int(fields[0]) if fields else 0
+        device = fields[1] if len(fields) > 1 else self.gpu_id
+        ppm = self.results / f'{name}.ppm'
+        args = {'filename': str(ppm)}
+        if device:   # QEMU 7.2 accepts 'head' only together with 'device'
+            args.update(device=device, head=head)
+        self.qmp_cmd('screendump', args)
+        w, h = ppm_to_png(ppm, self.results / f'{name}.png')
+        return f'{w} {h}'
+
+    def do_resize(self, name, text):
+        if not self.xdisplay:
+            raise RuntimeError('resize needs a window: run with --display sdl')
+        w, h = text.split()
+        env = dict(os.environ, DISPLAY=self.xdisplay)
+        wid = subprocess.run(['xdotool', 'search', '--name', 'QEMU'], env=env, check=True,
+                             stdout=subprocess.PIPE, text=True).stdout.split()[0]
+        subprocess.run(['xdotool', 'windowsize', wid, w, h], env=env, check=True)
+        return f'{w} {h}'
+
+    def do_qmp(self, name, text):
+        msg = json.loads(text)
+        return json.dumps(self.qmp_cmd(msg['execute'], msg.get('arguments')))
+
+    def close(self):
+        if self.qmp:
+            self.qmp.close()
+
+
+def start_xvfb():
+    """Xvfb on a free display (it picks the number itself: no races with other runs)."""
+    r, w = os.pipe()
+    xvfb = subprocess.Popen(['Xvfb', '-displayfd', str(w), '-screen', '0', '1920x1200x24',
+                             '-nolisten', 'tcp'], pass_fds=(w,),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(w)
+    with os.fdopen(r) as f:
+        num = f.readline().strip()
+    if not num:
+        raise RuntimeError('Xvfb failed to start')
+    return xvfb, ':' + num
+
+
+def prepare_results(results):
+    if results.exists() and any(results.iterdir()):
+        if not (results / RESULTS_MARK).exists():
+            sys.exit(f'vmrun: {results} is not empty and not a previous results dir')
+        shutil.rmtree(results)
+    results.mkdir(parents=True, exist_ok=True)
+    (results / RESULTS_MARK).touch()
+
+
+def scan_dmesg(results):
+    """Lines of the guest kernel log that report a kernel problem."""
+    log = results / 'dmesg.txt'
+    if not log.exists():   # the guest died before saving it: the serial console has most
+        log = results / 'serial.log'
+    if not log.exists():
+        return 'no kernel log', []
+    lines = log.read_text(errors='replace').splitlines()
+    return log.name, [line.strip() for line in lines
+                      if DMESG_BAD.search(line) and not DMESG_IGNORE.search(line)]
+
+
+def collect(results, timed_out, qemu_rc):
+    """The guest's RESULT lines plus the harness's own checks, as (status, name, detail)."""
+    tests = []
+    rfile = results / 'results.txt'
+    for line in rfile.read_text(errors='replace').splitlines() if rfile.exists() else []:
+        f = line.split(None, 3)
+        if len(f) >= 3 and f[0] == 'RESULT' and f[1] in ('PASS', 'FAIL', 'SKIP'):
+            tests.append((f[1], f[2], f[3] if len(f) > 3 else ''))
+    problems = []
+    if timed_out:
+        problems.append('timed out')
+    if qemu_rc not in (0, None):
+        problems.append(f'qemu exited {qemu_rc}: ' + (results / 'qemu.log').read_text(
+            errors='replace').strip()[-300:])
+    if (results / 'init-error.txt').exists():
+        problems.append((results / 'init-error.txt').read_text(errors='replace').strip())
+    if not (results / 'finished').exists():
+        status = (results / 'exit-status')
+        problems.append('script did not call finish' + (
+            f' (exit status {status.read_text().strip()})' if status.exists() else ''))
+    elif (results / 'exit-status').exists() and \
+            (results / 'exit-status').read_text().strip() != '0':
+        problems.append(f'script exit status {(results / "exit-status").read_text().strip()}')
+    if not tests:
+        problems.append('no RESULT lines')
+    tests.append(('FAIL', 'run-complete', '; '.join(problems)) if problems
+                 else ('PASS', 'run-complete', ''))
+    src, bad = scan_dmesg(results)
+    if bad:
+        more = f' (+{len(bad) - 1} more in {src})' if len(bad) > 1 else f' ({src})'
+        tests.append(('FAIL', 'dmesg-clean', bad[0] + more))
+    else:
+        tests.append(('PASS', 'dmesg-clean', ''))
+    return tests, bad
+
+
+def format_test(prefix, status, name, detail):
+    if status == 'PASS' or not detail:
+        return f'{status} {prefix}/{name}'
+    return f'{status} {prefix}/{name}: {detail}'
+
+
+def run(kernel=None, devices=(), vga='none', driver='ours', script=None, results=None,
+        timeout=600, display='none', extra_qemu=(), mem='2G', smp=2, append='',
+        label=None, prefix=None, quiet=False):
+    """Boot one guest; returns the summary dict (also written to results/summary.json)."""
+    kernel = kernel or installed_kernels()[-1]
+    label = label or Path(script).stem
+    prefix = prefix or f'{kernel}/{driver}/{label}'
+    results = Path(results or tempfile.mkdtemp(prefix='virtgpu-')).resolve()
+    prepare_results(results)
+    say = (lambda *a: None) if quiet else (lambda *a: print('vmrun:', *a, file=sys.stderr))
+
+    rootfs = last_line([str(VM_DIR / 'rootfs.sh')])
+    initrd = last_line([str(VM_DIR / 'initramfs.sh'), kernel])
+
+    # Give every virtio GPU an id so screendump can address its heads; the first is default.
+    devices = list(devices) or ['virtio-gpu-pci']
+    gpu_id = None
+    for i, dev in enumerate(devices):
+        if re.match(r'virtio-(gpu|vga)', dev):
+            if not re.search(r'(^|,)id=', dev):
+                dev += f',id=video{i}'
+                devices[i] = dev
+            gpu_id = gpu_id or re.search(r'(?:^|,)id=([^,]+)', dev).group(1)
+
+    def virtfs(path, tag, ro=True):
+        p = str(path).replace(',', ',,')
+        return ['-virtfs', f'local,path={p},mount_tag={tag},security_model=none,'
+                           f'multidevs=remap' + (',readonly=on' if ro else '')]
+
+    rundir = Path(tempfile.mkdtemp(prefix='virtgpu-run-'))   # short path: sun_path <= 107
+    qmp_path = rundir / 'qmp.sock'
+    # loglevel=5: warnings and worse also reach the serial log (our fallback if the guest
+    # dies before saving dmesg); log_buf_len: long IGT runs must not wrap the kernel log.
+    cmdline = ('console=ttyS0 loglevel=5 panic=-1 log_buf_len=8M '
+               'modprobe.blacklist=virtio_gpu '
+               f'virtgpu.script={script} virtgpu.driver={driver} {append}').strip()
+    cmd = ['qemu-system-x86_64', '-accel', 'tcg', '-cpu', 'max', '-m', mem,
+           '-smp', str(smp), '-nodefaults', '-vga', vga, '-display', display, '-no-reboot',
+           '-serial', f'file:{results}/serial.log',
+           '-qmp', f'unix:{qmp_path},server=on,wait=off',
+           '-kernel', f'/boot/vmlinuz-{kernel}', '-initrd', initrd, '-append', cmdline]
+    cmd += virtfs(rootfs, 'rootfs') + virtfs('/lib/modules', 'modules')
+    cmd += virtfs(TREE, 'tree') + virtfs(results, 'results', ro=False)
+    for dev in devices:
+        cmd += ['-device', dev]
+    for arg in extra_qemu:   # each one is shell-split; {results} names the results dir
+        cmd += [a.replace('{results}', str(results)) for a in shlex.split(arg)]
+    (results / 'qemu-cmd.txt').write_text(shlex.join(cmd) + '\n')
+
+    xvfb = xdisplay = None
+    env = dict(os.environ)
+    if display != 'none':
+        xvfb, xdisplay = start_xvfb()
+        env['DISPLAY'] = xdisplay
+    reqs = Requests(results, qmp_path, gpu_id, xdisplay)
+    say(f'booting {kernel} ({driver}) with {script}; results in {results}')
+    start = time.monotonic()
+    timed_out = False
+    qemu = None
+    try:
+        with open(results / 'qemu.log', 'w') as qlog:
+            qemu = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=qlog,
+                                    stderr=subprocess.STDOUT, env=env)
+        while qemu.poll() is None:
+            if time.monotonic() - start > timeout:
+                timed_out = True
+                say(f'timeout after {timeout}s, killing QEMU')
+                qemu.kill()
+                qemu.wait()
+                break
+            reqs.poll()
+            time.sleep(0.2)
+    finally:
+        if qemu and qemu.poll() is None:   # interrupted: do not leave QEMU running
+            qemu.kill()
+            qemu.wait()
+        reqs.close()
+        if xvfb:
+            xvfb.terminate()
+            xvfb.wait()
+        shutil.rmtree(rundir, ignore_errors=True)
+    duration = time.monotonic() - start
+
+    tests, bad = collect(results, timed_out, None if timed_out else qemu.returncode)
+    summary = {
+        'prefix': prefix, 'kernel': kernel, 'driver': driver, 'label': label,
+        'script': script, 'devices': devices, 'results': str(results),
+        'duration_s': round(duration, 1), 'timed_out': timed_out,
+        'tests': [{'status': s, 'name': n, 'detail': d} for s, n, d in tests],
+        'dmesg_hits': bad,
+    }
+    for s in ('PASS', 'FAIL', 'SKIP'):
+        summary[s.lower() + 'ed'] = sum(1 for t in tests if t[0] == s)
+    (results / 'summary.json').write_text(json.dumps(summary, indent=1) + '\n')
+    say(f'{prefix}: {duration:.1f} s')
+    return summary
+
+
+def add_run_args(p):
+    """Guest options shared with the suite runner."""
+    p.add_argument('--vga', default='none', help='QEMU -vga (default: none)')
+    p.add_argument('--driver', default='ours', help='ours | intree')
+    p.add_argument('--timeout', type=float, default=600, help='seconds per boot')
+    p.add_argument('--display', default='none',
+                   help='QEMU -display: none, or e.g. sdl, sdl,gl=on (runs under Xvfb)')
+    p.add_argument('--extra-qemu', action='append', default=[], metavar='ARGS',
+                   help='more QEMU arguments, shell-split; {results} = results dir')
+    p.add_argument('--mem', default='2G')
+    p.add_argument('--smp', type=int, default=2)
+    p.add_argument('--append', default='', help='extra kernel command line')
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--kernel', help='KVER (default: newest in /boot)')
+    p.add_argument('--device', action='append', default=[], metavar='ARGS',
+                   help='a -device (repeatable; default virtio-gpu-pci)')
+    p.add_argument('--script', required=True, help='guest script, relative to the tree')
+    p.add_argument('--results', help='results dir (default: a new temp dir)')
+    p.add_argument('--label', help='test name prefix label (default: script name)')
+    add_run_args(p)
+    a = p.parse_args()
+    if a.driver not in ('ours', 'intree'):
+        p.error('--driver must be ours or intree')
+    s = run(kernel=a.kernel, devices=a.device, vga=a.vga, driver=a.driver, script=a.script,
+            results=a.results, timeout=a.timeout, display=a.display,
+            extra_qemu=a.extra_qemu, mem=a.mem, smp=a.smp, append=a.append, label=a.label)
+    for t in s['tests']:
+        print(format_test(s['prefix'], t['status'], t['name'], t['detail']))
+    sys.exit(1 if s['failed'] else 0)
+
+
+if __name__ == '__main__':
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))   # run the cleanup in run()
+    main()

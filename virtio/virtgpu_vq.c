@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Command submission over the kernel's virtqueues: queueing with ring-full
+ * waits, batched notification, and a dequeue worker that validates each
+ * response before handing it to the command's completion callback.
+ */
+#include <linux/device.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/virtio.h>
+
+#include "virtgpu_hw.h"
+
+struct virtgpu_vbuf *virtgpu_vbuf_alloc(u32 cmd_len, u32 resp_len, gfp_t gfp)
+{
+	struct virtgpu_vbuf *vbuf;
+
+	/* One allocation: command and response live right after the struct. */
+	vbuf = kzalloc(sizeof(*vbuf) + cmd_len + resp_len, gfp);
+	if (!vbuf)
+		return NULL;
+	kref_init(&vbuf->ref);
+	init_completion(&vbuf->done);
+	vbuf->cmd = vbuf + 1;
+	vbuf->cmd_len = cmd_len;
+	vbuf->resp = (u8 *)vbuf->cmd + cmd_len;
+	vbuf->resp_len = resp_len;
+	return vbuf;
+}
+
+static void virtgpu_vbuf_release(struct kref *ref)
+{
+	struct virtgpu_vbuf *vbuf = container_of(ref, struct virtgpu_vbuf, ref);
+
+	kfree(vbuf->data);
+	kfree(vbuf);
+}
+
+void virtgpu_vbuf_put(struct virtgpu_vbuf *vbuf)
+{
+	kref_put(&vbuf->ref, virtgpu_vbuf_release);
+}
+
+static struct virtgpu_cmd_stats *virtgpu_stats(struct virtgpu_hw *hw,
+					       u32 cmd_type)
+{
+	int slot = virtgpu_cmd_slot(cmd_type);
+
+	return slot < 0 ? NULL : &hw->stats[slot];
+}
+
+/*
+ * Queue @vbuf without notifying the device; virtgpu_queue_kick() does that
+ * once for a batch. Takes over the caller's reference to @vbuf, also on
+ * failure. Sleeps while the ring is full.
+ */
+int virtgpu_queue_add(struct virtgpu_queue *q, struct virtgpu_vbuf *vbuf)
+{
+	struct virtgpu_hw *hw = q->hw;
+	struct scatterlist cmd_sg, data_sg, resp_sg, *sgs[3];
+	struct virtgpu_cmd_stats *stats;
+	unsigned int outs = 0, ins = 0, need;
+	int ret;
+
+	vbuf->cmd_type = le32_to_cpu(((struct virtio_gpu_ctrl_hdr *)vbuf->cmd)->type);
+	sg_init_one(&cmd_sg, vbuf->cmd, vbuf->cmd_len);
+	sgs[outs++] = &cmd_sg;
+	if (vbuf->data_len) {
+		sg_init_one(&data_sg, vbuf->data, vbuf->data_len);
+		sgs[outs++] = &data_sg;
+	}
+	if (vbuf->resp_len) {
+		sg_init_one(&resp_sg, vbuf->resp, vbuf->resp_len);
+		sgs[outs + ins++] = &resp_sg;
+	}
+	need = hw->has_indirect ? 1 : outs + ins;
+
+	for (;;) {
+		spin_lock(&q->lock);
+		if (READ_ONCE(hw->removed)) {
+			ret = -ENODEV;
+			break;
+		}
+		ret = virtqueue_add_sgs(q->vq, sgs, outs, ins, vbuf, GFP_ATOMIC);
+		if (ret != -ENOSPC)
+			break;
+		spin_unlock(&q->lock);
+		/* Let the device drain what is queued, then retry. */
+		virtgpu_queue_kick(q);
+		wait_event(q->ack_wait, q->vq->num_free >= need ||
+			   READ_ONCE(hw->removed));
+	}
+	if (!ret)
+		q->pending++;
+	spin_unlock(&q->lock);
+
+	stats = virtgpu_stats(hw, vbuf->cmd_type);
+	if (ret) {
+		/* Fail it like a command the device never answered. */
+		if (stats)
+			atomic_inc(&stats->invalid);
+		vbuf->status = ret;
+		complete_all(&vbuf->done);
+		virtgpu_vbuf_put(vbuf);
+		return ret;
+	}
+	if (stats)
+		atomic_inc(&stats->sent);
+	return 0;
+}
+
+void virtgpu_queue_kick(struct virtgpu_queue *q)
+{
+	bool notify = false;
+
+	spin_lock(&q->lock);
+	if (q->pending)
+		notify = virtqueue_kick_prepare(q->vq);
+	q->pending = 0;
+	spin_unlock(&q->lock);
+	/* Notifying may trap to the host: do it outside the lock. */
+	if (notify)
+		virtqueue_notify(q->vq);
+}
+
+/*
+ * Wait for a queued command whose extra reference the caller holds.
+ * @deadline is in jiffies, so one deadline can bound a whole batch.
+ */
+int virtgpu_vbuf_wait(struct virtgpu_vbuf *vbuf, unsigned long deadline)
+{
+	long left = (long)(deadline - jiffies);
+
+	if (left <= 0 || !wait_for_completion_timeout(&vbuf->done, left))
+		return completion_done(&vbuf->done) ? vbuf->status : -ETIMEDOUT;
+	return vbuf->status;
+}
+
+static void virtgpu_vbuf_complete(struct virtgpu_hw *hw,
+				  struct virtgpu_vbuf *vbuf, int status)
+{
+	struct virtgpu_cmd_stats *stats = virtgpu_stats(hw, vbuf->cmd_type);
+	const char *name = virtgpu_type_name(vbuf->cmd_type);
+	u32 resp_type = 0;
+
+	if (!status && vbuf->resp_len) {
+		if (vbuf->resp_written >= sizeof(struct virtio_gpu_ctrl_hdr))
+			resp_type = le32_to_cpu(((struct virtio_gpu_ctrl_hdr *)
+						 vbuf->resp)->type);
+		status = virtgpu_resp_check(vbuf->resp, vbuf->resp_written,
+					    virtgpu_cmd_resp_type(vbuf->cmd_type));
+	}
+	vbuf->status = status;
+
+	if (status == -EIO)
+		dev_err_ratelimited(&hw->vdev->dev, "%s failed: %s (0x%x)\n",
+				    name, virtgpu_type_name(resp_type),
+				    resp_type);
+	else if (status == -EPROTO)
+		dev_err_ratelimited(&hw->vdev->dev,
+				    "%s: malformed response (type 0x%x, %u bytes)\n",
+				    name, resp_type, vbuf->resp_written);
+	if (stats)
+		atomic_inc(!status ? &stats->ok :
+			   status == -EIO ? &stats->err : &stats->invalid);
+
+	if (vbuf->done_cb)
+		vbuf->done_cb(hw, vbuf);
+	complete_all(&vbuf->done);
+	virtgpu_vbuf_put(vbuf);
+}
+
+static void virtgpu_queue_dequeue_work(struct work_struct *work)
+{
+	struct virtgpu_queue *q = container_of(work, struct virtgpu_queue,
+					       dequeue_work);
+	struct virtgpu_vbuf *vbuf, *tmp;
+	LIST_HEAD(done);
+	unsigned int len;
+
+	spin_lock(&q->lock);
+	do {
+		virtqueue_disable_cb(q->vq);
+		while ((vbuf = virtqueue_get_buf(q->vq, &len))) {
+			/* Never trust the device's length beyond our buffer. */
+			vbuf->resp_written = min(len, vbuf->resp_len);
+			list_add_tail(&vbuf->node, &done);
+		}
+	} while (!virtqueue_enable_cb(q->vq));
+	spin_unlock(&q->lock);
+
+	list_for_each_entry_safe(vbuf, tmp, &done, node) {
+		list_del(&vbuf->node);
+		virtgpu_vbuf_complete(q->hw, vbuf, 0);
+	}
+	wake_up_all(&q->ack_wait);
+}
+
+/* Virtqueue interrupt callback: defer to process context. */
+void virtgpu_queue_done(struct virtqueue *vq)
+{
+	struct virtgpu_queue *q = vq->priv;
+
+	schedule_work(&q->dequeue_work);
+}
+
+void virtgpu_queue_init(struct virtgpu_queue *q, struct virtgpu_hw *hw,
+			struct virtqueue *vq)
+{
+	q->hw = hw;
+	q->vq = vq;
+	vq->priv = q;
+	spin_lock_init(&q->lock);
+	init_waitqueue_head(&q->ack_wait);
+	INIT_WORK(&q->dequeue_work, virtgpu_queue_dequeue_work);
+}
+
+/*
+ * After the device has been reset: finish what it completed, then fail
+ * every command it never will, so that waiters and callbacks all return.
+ */
+void virtgpu_queue_drain(struct virtgpu_queue *q)
+{
+	struct virtgpu_vbuf *vbuf;
+
+	flush_work(&q->dequeue_work);
+	virtgpu_queue_dequeue_work(&q->dequeue_work);
+	while ((vbuf = virtqueue_detach_unused_buf(q->vq)))
+		virtgpu_vbuf_complete(q->hw, vbuf, -ENODEV);
+	wake_up_all(&q->ack_wait);
+	cancel_work_sync(&q->dequeue_work);
+}
