@@ -15,6 +15,8 @@
 #define VIRTGPU_MAX_SCANOUTS		VIRTIO_GPU_MAX_SCANOUTS
 /* Largest scanout rectangle coordinate or size we accept from the host. */
 #define VIRTGPU_MAX_DIM			16384
+/* Largest scanout position: every head side by side at the largest size. */
+#define VIRTGPU_MAX_LAYOUT		(VIRTGPU_MAX_SCANOUTS * VIRTGPU_MAX_DIM)
 #define VIRTGPU_EDID_MAX		1024
 #define VIRTGPU_EDID_BLOCK		128
 /* More capsets than this is a broken host, not a feature. */

@@ -88,35 +88,85 @@ static void virtgpu_hw_capset_info_done(struct virtgpu_hw *hw,
 	mutex_unlock(&hw->state_lock);
 }
 
-/* Encode with @enc's result in a fresh vbuf; returns NULL on failure. */
-static struct virtgpu_vbuf *virtgpu_hw_new_query(u32 cmd_len, u32 resp_len,
-						 virtgpu_vbuf_done_t done,
-						 unsigned long priv)
-{
-	struct virtgpu_vbuf *vbuf = virtgpu_vbuf_alloc(cmd_len, resp_len,
-						       GFP_KERNEL);
+/* A batch of queries queued together and waited for together. */
+struct virtgpu_batch {
+	struct virtgpu_vbuf **vbufs;
+	unsigned int n;
+	int ret;
+};
 
-	if (vbuf) {
-		vbuf->done_cb = done;
-		vbuf->priv = priv;
+static struct virtgpu_vbuf *virtgpu_batch_vbuf(struct virtgpu_batch *b,
+					       u32 cmd_len, u32 resp_len,
+					       virtgpu_vbuf_done_t done,
+					       unsigned long priv)
+{
+	struct virtgpu_vbuf *vbuf;
+
+	vbuf = virtgpu_vbuf_alloc(cmd_len, resp_len, GFP_KERNEL);
+	if (!vbuf) {
+		b->ret = -ENOMEM;
+		return NULL;
 	}
+	vbuf->done_cb = done;
+	vbuf->priv = priv;
 	return vbuf;
 }
 
-/* Queue @vbuf keeping a reference in @batch[*n] for the caller to wait on. */
-static void virtgpu_hw_batch_add(struct virtgpu_hw *hw,
-				 struct virtgpu_vbuf **batch, unsigned int *n,
-				 struct virtgpu_vbuf *vbuf, int len)
+/* Queue an encoded @vbuf, keeping a reference to wait on. */
+static void virtgpu_batch_queue(struct virtgpu_hw *hw, struct virtgpu_batch *b,
+				struct virtgpu_vbuf *vbuf, int encoded)
 {
-	if (!vbuf)
-		return;
-	if (len < 0) {
+	if (encoded < 0) {
+		b->ret = encoded;
 		virtgpu_vbuf_put(vbuf);
 		return;
 	}
 	kref_get(&vbuf->ref);
-	batch[(*n)++] = vbuf;
+	b->vbufs[b->n++] = vbuf;
 	virtgpu_queue_add(&hw->ctrlq, vbuf);
+}
+
+static void virtgpu_batch_edid(struct virtgpu_hw *hw, struct virtgpu_batch *b,
+			       u32 scanout)
+{
+	struct virtgpu_vbuf *vbuf;
+
+	vbuf = virtgpu_batch_vbuf(b, sizeof(struct virtio_gpu_cmd_get_edid),
+				  sizeof(struct virtio_gpu_resp_edid),
+				  virtgpu_hw_edid_done, scanout);
+	if (vbuf)
+		virtgpu_batch_queue(hw, b, vbuf,
+				    virtgpu_encode_get_edid(vbuf->cmd, vbuf->cmd_len,
+							    scanout));
+}
+
+static void virtgpu_batch_display_info(struct virtgpu_hw *hw,
+				       struct virtgpu_batch *b)
+{
+	struct virtgpu_vbuf *vbuf;
+
+	vbuf = virtgpu_batch_vbuf(b, sizeof(struct virtio_gpu_ctrl_hdr),
+				  sizeof(struct virtio_gpu_resp_display_info),
+				  virtgpu_hw_display_info_done, 0);
+	if (vbuf)
+		virtgpu_batch_queue(hw, b, vbuf,
+				    virtgpu_encode_get_display_info(vbuf->cmd,
+								    vbuf->cmd_len));
+}
+
+static void virtgpu_batch_capset_info(struct virtgpu_hw *hw,
+				      struct virtgpu_batch *b, u32 index)
+{
+	struct virtgpu_vbuf *vbuf;
+
+	vbuf = virtgpu_batch_vbuf(b, sizeof(struct virtio_gpu_get_capset_info),
+				  sizeof(struct virtio_gpu_resp_capset_info),
+				  virtgpu_hw_capset_info_done, index);
+	if (vbuf)
+		virtgpu_batch_queue(hw, b, vbuf,
+				    virtgpu_encode_get_capset_info(vbuf->cmd,
+								   vbuf->cmd_len,
+								   index));
 }
 
 /*
@@ -126,53 +176,32 @@ static void virtgpu_hw_batch_add(struct virtgpu_hw *hw,
  */
 static int virtgpu_hw_query(struct virtgpu_hw *hw, bool capsets)
 {
-	unsigned int i, n = 0, max = hw->num_scanouts + 1 + hw->num_capsets;
-	struct virtgpu_vbuf **batch, *vbuf;
+	struct virtgpu_batch b = { };
 	unsigned long deadline;
-	int ret = 0, err;
+	unsigned int i;
+	int err;
 
-	batch = kcalloc(max, sizeof(*batch), GFP_KERNEL);
-	if (!batch)
+	b.vbufs = kcalloc(hw->num_scanouts + 1 + hw->num_capsets,
+			  sizeof(*b.vbufs), GFP_KERNEL);
+	if (!b.vbufs)
 		return -ENOMEM;
 
-	for (i = 0; hw->has_edid && i < hw->num_scanouts; i++) {
-		vbuf = virtgpu_hw_new_query(sizeof(struct virtio_gpu_cmd_get_edid),
-					    sizeof(struct virtio_gpu_resp_edid),
-					    virtgpu_hw_edid_done, i);
-		if (vbuf)
-			virtgpu_hw_batch_add(hw, batch, &n, vbuf,
-					     virtgpu_encode_get_edid(vbuf->cmd,
-								     vbuf->cmd_len, i));
-	}
-	vbuf = virtgpu_hw_new_query(sizeof(struct virtio_gpu_ctrl_hdr),
-				    sizeof(struct virtio_gpu_resp_display_info),
-				    virtgpu_hw_display_info_done, 0);
-	if (vbuf)
-		virtgpu_hw_batch_add(hw, batch, &n, vbuf,
-				     virtgpu_encode_get_display_info(vbuf->cmd,
-								     vbuf->cmd_len));
-	for (i = 0; capsets && i < hw->num_capsets; i++) {
-		vbuf = virtgpu_hw_new_query(sizeof(struct virtio_gpu_get_capset_info),
-					    sizeof(struct virtio_gpu_resp_capset_info),
-					    virtgpu_hw_capset_info_done, i);
-		if (vbuf)
-			virtgpu_hw_batch_add(hw, batch, &n, vbuf,
-					     virtgpu_encode_get_capset_info(vbuf->cmd,
-									    vbuf->cmd_len, i));
-	}
+	for (i = 0; hw->has_edid && i < hw->num_scanouts; i++)
+		virtgpu_batch_edid(hw, &b, i);
+	virtgpu_batch_display_info(hw, &b);
+	for (i = 0; capsets && i < hw->num_capsets; i++)
+		virtgpu_batch_capset_info(hw, &b, i);
 	virtgpu_queue_kick(&hw->ctrlq);
 
-	if (n < max)
-		ret = -ENOMEM;
 	deadline = jiffies + VIRTGPU_QUERY_TIMEOUT;
-	for (i = 0; i < n; i++) {
-		err = virtgpu_vbuf_wait(batch[i], deadline);
-		if (err && !ret)
-			ret = err;
-		virtgpu_vbuf_put(batch[i]);
+	for (i = 0; i < b.n; i++) {
+		err = virtgpu_vbuf_wait(b.vbufs[i], deadline);
+		if (err && !b.ret)
+			b.ret = err;
+		virtgpu_vbuf_put(b.vbufs[i]);
 	}
-	kfree(batch);
-	return ret;
+	kfree(b.vbufs);
+	return b.ret;
 }
 
 static void virtgpu_hw_config_work(struct work_struct *work)
@@ -250,6 +279,7 @@ int virtgpu_hw_init(struct virtgpu_hw *hw, struct virtio_device *vdev,
 		return -ENODEV;
 
 	hw->vdev = vdev;
+	vdev->priv = hw;
 	hw->ops = ops;
 	mutex_init(&hw->state_lock);
 	INIT_WORK(&hw->config_work, virtgpu_hw_config_work);

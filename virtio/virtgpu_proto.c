@@ -163,6 +163,16 @@ static bool virtgpu_rect_valid(u32 x, u32 y, u32 w, u32 h)
 	       w <= VIRTGPU_MAX_DIM - x && h <= VIRTGPU_MAX_DIM - y;
 }
 
+/*
+ * Heads may sit side by side in a large virtual desktop: only each head's
+ * size is bounded by VIRTGPU_MAX_DIM, its position by VIRTGPU_MAX_LAYOUT.
+ */
+static bool virtgpu_scanout_rect_valid(u32 x, u32 y, u32 w, u32 h)
+{
+	return w && h && w <= VIRTGPU_MAX_DIM && h <= VIRTGPU_MAX_DIM &&
+	       x <= VIRTGPU_MAX_LAYOUT && y <= VIRTGPU_MAX_LAYOUT;
+}
+
 static void virtgpu_put_rect(struct virtio_gpu_rect *r, u32 x, u32 y, u32 w,
 			     u32 h)
 {
@@ -452,9 +462,9 @@ int virtgpu_decode_display_info(const void *resp, size_t len,
 		const struct virtio_gpu_display_one *p = &info->pmodes[i];
 
 		if (le32_to_cpu(p->enabled) &&
-		    !virtgpu_rect_valid(le32_to_cpu(p->r.x), le32_to_cpu(p->r.y),
-					le32_to_cpu(p->r.width),
-					le32_to_cpu(p->r.height)))
+		    !virtgpu_scanout_rect_valid(le32_to_cpu(p->r.x), le32_to_cpu(p->r.y),
+						le32_to_cpu(p->r.width),
+						le32_to_cpu(p->r.height)))
 			return -EPROTO;
 	}
 	for (i = 0; i < num_scanouts; i++) {

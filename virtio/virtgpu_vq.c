@@ -199,9 +199,11 @@ static void virtgpu_queue_dequeue_work(struct work_struct *work)
 /* Virtqueue interrupt callback: defer to process context. */
 void virtgpu_queue_done(struct virtqueue *vq)
 {
-	struct virtgpu_queue *q = vq->priv;
+	struct virtgpu_hw *hw = vq->vdev->priv;
 
-	schedule_work(&q->dequeue_work);
+	/* vq->priv belongs to the transport; find our queue by index. */
+	schedule_work(vq->index == 0 ? &hw->ctrlq.dequeue_work :
+		      &hw->cursorq.dequeue_work);
 }
 
 void virtgpu_queue_init(struct virtgpu_queue *q, struct virtgpu_hw *hw,
@@ -209,7 +211,6 @@ void virtgpu_queue_init(struct virtgpu_queue *q, struct virtgpu_hw *hw,
 {
 	q->hw = hw;
 	q->vq = vq;
-	vq->priv = q;
 	spin_lock_init(&q->lock);
 	init_waitqueue_head(&q->ack_wait);
 	INIT_WORK(&q->dequeue_work, virtgpu_queue_dequeue_work);
