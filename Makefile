@@ -6,12 +6,13 @@
 #   make setup                   install what the build and tests need
 #   make run                     boot a guest with the module, screenshot it
 #   make check                   every test
+#   make compare                 the guest tests on our driver and the in-tree one
 
 KVER ?= $(shell tools/kernels.sh default)
 KDIR ?= /lib/modules/$(KVER)/build
 BUILD := $(CURDIR)/build/$(KVER)
 
-.PHONY: all modules modules-all clean setup run check unit
+.PHONY: all modules modules-all clean setup run check compare unit
 
 all: modules
 
@@ -35,6 +36,9 @@ run: setup
 
 check: setup
 	tests/check.sh
+
+compare: setup modules-all
+	python3 tests/vm/suite.py --driver both
 
 clean:
 	rm -rf build tests/out

@@ -105,7 +105,6 @@ static int virtgpu_probe(struct virtio_device *vdev)
 				   struct virtgpu_device, base);
 	if (IS_ERR(vgdev))
 		return PTR_ERR(vgdev);
-	vdev->priv = vgdev;
 
 	ret = virtgpu_set_unique(&vgdev->base, vdev->dev.parent);
 	if (ret)
@@ -128,7 +127,7 @@ err_hw_fini:
 
 static void virtgpu_remove(struct virtio_device *vdev)
 {
-	struct virtgpu_device *vgdev = vdev->priv;
+	struct virtgpu_device *vgdev = hw_to_virtgpu_device(vdev->priv);
 
 	drm_dev_unplug(&vgdev->base);
 	virtgpu_hw_fini(&vgdev->hw);
@@ -136,9 +135,8 @@ static void virtgpu_remove(struct virtio_device *vdev)
 
 static void virtgpu_config_changed(struct virtio_device *vdev)
 {
-	struct virtgpu_device *vgdev = vdev->priv;
-
-	virtgpu_hw_config_changed(&vgdev->hw);
+	/* The virtio layer owns vdev->priv. */
+	virtgpu_hw_config_changed(vdev->priv);
 }
 
 static const struct virtio_device_id virtgpu_id_table[] = {
@@ -147,18 +145,28 @@ static const struct virtio_device_id virtgpu_id_table[] = {
 };
 MODULE_DEVICE_TABLE(virtio, virtgpu_id_table);
 
-static const unsigned int virtgpu_features[] = { VIRTGPU_HW_FEATURES };
-
 static struct virtio_driver virtgpu_virtio_driver = {
-	.feature_table = virtgpu_features,
-	.feature_table_size = ARRAY_SIZE(virtgpu_features),
 	.driver.name = KBUILD_MODNAME,
 	.id_table = virtgpu_id_table,
 	.probe = virtgpu_probe,
 	.remove = virtgpu_remove,
 	.config_changed = virtgpu_config_changed,
 };
-module_virtio_driver(virtgpu_virtio_driver);
+
+static int __init virtgpu_init(void)
+{
+	/* The virtio layer decides which device features we speak. */
+	virtgpu_virtio_driver.feature_table = virtgpu_hw_features;
+	virtgpu_virtio_driver.feature_table_size = virtgpu_hw_num_features;
+	return register_virtio_driver(&virtgpu_virtio_driver);
+}
+module_init(virtgpu_init);
+
+static void __exit virtgpu_exit(void)
+{
+	unregister_virtio_driver(&virtgpu_virtio_driver);
+}
+module_exit(virtgpu_exit);
 
 MODULE_DESCRIPTION("DRM/KMS driver for the virtio-gpu device");
 MODULE_LICENSE("Dual MIT/GPL");

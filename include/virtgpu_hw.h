@@ -59,7 +59,7 @@ struct virtgpu_vbuf {
 struct virtgpu_queue {
 	struct virtgpu_hw *hw;
 	struct virtqueue *vq;
-	spinlock_t lock;
+	spinlock_t lock;	/* see above */
 	unsigned int pending;
 	wait_queue_head_t ack_wait;
 	struct work_struct dequeue_work;
@@ -92,7 +92,7 @@ struct virtgpu_hw {
 	u32 num_scanouts;
 	u32 num_capsets;
 
-	struct mutex state_lock;
+	struct mutex state_lock;	/* see above */
 	struct virtgpu_scanout_info scanouts[VIRTGPU_MAX_SCANOUTS];
 	u8 *edid[VIRTGPU_MAX_SCANOUTS];
 	u32 edid_len[VIRTGPU_MAX_SCANOUTS];
@@ -104,16 +104,8 @@ struct virtgpu_hw {
 };
 
 /* Device features we negotiate, for the virtio_driver's feature table. */
-#ifdef __LITTLE_ENDIAN
-/* virgl command streams are little-endian only. */
-#define VIRTGPU_HW_FEATURES VIRTIO_GPU_F_VIRGL, VIRTIO_GPU_F_EDID, \
-	VIRTIO_GPU_F_RESOURCE_UUID, VIRTIO_GPU_F_RESOURCE_BLOB, \
-	VIRTIO_GPU_F_CONTEXT_INIT
-#else
-#define VIRTGPU_HW_FEATURES VIRTIO_GPU_F_EDID, \
-	VIRTIO_GPU_F_RESOURCE_UUID, VIRTIO_GPU_F_RESOURCE_BLOB, \
-	VIRTIO_GPU_F_CONTEXT_INIT
-#endif
+extern const unsigned int virtgpu_hw_features[];
+extern const unsigned int virtgpu_hw_num_features;
 
 /* virtgpu_hw.c: device lifetime and the queries made at probe */
 int virtgpu_hw_init(struct virtgpu_hw *hw, struct virtio_device *vdev,

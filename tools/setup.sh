@@ -10,9 +10,9 @@ pick_612() {
 }
 
 PKGS=(
-	build-essential make gcc sparse kmod cpio busybox-static mmdebstrap
+	build-essential make gcc sparse kmod cpio xz-utils busybox-static mmdebstrap
 	qemu-system-x86 qemu-system-gui qemu-utils xvfb xdotool x11-apps xauth
-	imagemagick python3 libdrm-dev pkg-config
+	imagemagick python3 libdrm-dev pkg-config perl linux-source-6.12
 	linux-image-amd64 linux-headers-amd64
 )
 

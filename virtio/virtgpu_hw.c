@@ -13,6 +13,18 @@
 #include "virtgpu_compat.h"
 #include "virtgpu_hw.h"
 
+const unsigned int virtgpu_hw_features[] = {
+#ifdef __LITTLE_ENDIAN
+	VIRTIO_GPU_F_VIRGL,	/* virgl command streams are little-endian */
+#endif
+	VIRTIO_GPU_F_EDID,
+	VIRTIO_GPU_F_RESOURCE_UUID,
+	VIRTIO_GPU_F_RESOURCE_BLOB,
+	VIRTIO_GPU_F_CONTEXT_INIT,
+};
+
+const unsigned int virtgpu_hw_num_features = ARRAY_SIZE(virtgpu_hw_features);
+
 /* How long probe and a display event wait for the host's answers. */
 #define VIRTGPU_QUERY_TIMEOUT	(5 * HZ)
 
@@ -48,14 +60,13 @@ static void virtgpu_hw_edid_done(struct virtgpu_hw *hw,
 	if (vbuf->status)
 		return;
 	ret = virtgpu_decode_edid(vbuf->resp, vbuf->resp_written, &edid, &len);
-	if (ret == -ENODATA) {
-		len = 0;
-	} else if (ret) {
+	if (ret && ret != -ENODATA) {
 		dev_err_ratelimited(&hw->vdev->dev,
 				    "invalid EDID for scanout %u (%d)\n",
 				    scanout, ret);
 		return;
-	} else {
+	}
+	if (!ret) {
 		copy = kmemdup(edid, len, GFP_KERNEL);
 		if (!copy)
 			return;

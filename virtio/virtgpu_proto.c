@@ -553,11 +553,9 @@ int virtgpu_decode_capset(const void *resp, size_t len, u32 expect_size,
 }
 
 /* The wire layout is fixed by the specification. */
-_Static_assert(sizeof(struct virtio_gpu_ctrl_hdr) == 24, "ctrl_hdr");
-_Static_assert(sizeof(struct virtio_gpu_resp_display_info) == 408,
-	       "resp_display_info");
-_Static_assert(sizeof(struct virtio_gpu_resp_edid) == 1056, "resp_edid");
-_Static_assert(sizeof(struct virtio_gpu_resp_capset_info) == 40,
-	       "resp_capset_info");
-_Static_assert(sizeof(struct virtio_gpu_update_cursor) == 56, "update_cursor");
-_Static_assert(sizeof(struct virtio_gpu_mem_entry) == 16, "mem_entry");
+static_assert(sizeof(struct virtio_gpu_ctrl_hdr) == 24, "ctrl_hdr");
+static_assert(sizeof(struct virtio_gpu_resp_display_info) == 408, "display_info");
+static_assert(sizeof(struct virtio_gpu_resp_edid) == 1056, "resp_edid");
+static_assert(sizeof(struct virtio_gpu_resp_capset_info) == 40, "capset_info");
+static_assert(sizeof(struct virtio_gpu_update_cursor) == 56, "update_cursor");
+static_assert(sizeof(struct virtio_gpu_mem_entry) == 16, "mem_entry");

@@ -13,7 +13,7 @@
 
 : "${VIRTGPU_RESULTS:=/mnt/results}"
 : "${VIRTGPU_DRIVER:=ours}"
-: "${VIRTGPU_SCREENDUMP_TIMEOUT:=30}"
+: "${VIRTGPU_REQUEST_TIMEOUT:=30}"
 
 _result() {
 	_status=$1
@@ -45,30 +45,42 @@ check() {
 	return "$_crc"
 }
 
-# screendump NAME [HEAD [QEMU_DEVICE_ID]]: ask the host to save the display to
-# $VIRTGPU_RESULTS/NAME.ppm and NAME.png (default: head 0 of the first virtio-gpu device).
-# Prints "WIDTH HEIGHT"; returns non-zero (message on stderr) on QMP error or timeout.
-screendump() {
+# host_request NAME KIND TEXT: ask tests/vm/vmrun.py for something, wait for its answer.
+# Prints the answer; returns non-zero (message on stderr) on error or timeout. KIND is
+#   req     "HEAD [QEMU_DEVICE_ID]"  screendump to $VIRTGPU_RESULTS/NAME.ppm and .png
+#   resize  "W H"                    resize QEMU's window (vmrun --display sdl...)
+#   qmp     '{"execute": ...}'       any QMP command; prints the JSON "return" value
+host_request() {
 	_req=$VIRTGPU_RESULTS/requests
 	mkdir -p "$_req"
 	rm -f "$_req/$1.done" "$_req/$1.err"
-	# Write then rename: the host polls for *.req and must never read a partial file.
-	echo "${2:-0} ${3-}" >"$_req/.$1.tmp" && mv "$_req/.$1.tmp" "$_req/$1.req" || return 1
-	_end=$(($(date +%s) + VIRTGPU_SCREENDUMP_TIMEOUT))
+	# Write then rename: the host polls for requests and must never read a partial file.
+	echo "$3" >"$_req/.$1.tmp" && mv "$_req/.$1.tmp" "$_req/$1.$2" || return 1
+	_end=$(($(date +%s) + VIRTGPU_REQUEST_TIMEOUT))
 	while [ "$(date +%s)" -le "$_end" ]; do
 		if [ -e "$_req/$1.done" ]; then
 			cat "$_req/$1.done"
 			return 0
 		fi
 		if [ -e "$_req/$1.err" ]; then
-			echo "screendump $1: $(cat "$_req/$1.err")" >&2
+			echo "$2 $1: $(cat "$_req/$1.err")" >&2
 			return 1
 		fi
 		sleep 0.2
 	done
-	echo "screendump $1: no answer from the host in ${VIRTGPU_SCREENDUMP_TIMEOUT}s" >&2
+	echo "$2 $1: no answer from the host in ${VIRTGPU_REQUEST_TIMEOUT}s" >&2
 	return 1
 }
+
+# screendump NAME [HEAD [QEMU_DEVICE_ID]]: save the display (default: head 0 of the first
+# virtio-gpu device) to $VIRTGPU_RESULTS/NAME.ppm and NAME.png; prints "WIDTH HEIGHT".
+screendump() { host_request "$1" req "${2:-0} ${3-}"; }
+
+# host_resize NAME W H: resize the QEMU window, as a user would (needs an SDL display).
+host_resize() { host_request "$1" resize "$2 $3"; }
+
+# host_qmp NAME JSON: run a QMP command on the host.
+host_qmp() { host_request "$1" qmp "$2"; }
 
 # load_driver [MODULE_PARAMS...]: load the driver under test, then wait for its DRM device.
 load_driver() {

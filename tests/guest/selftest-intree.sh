@@ -4,7 +4,7 @@
 # --driver ours it runs the same checks against our driver). The driver's fbdev emulation
 # sets the preferred mode; we paint a known colour band into /dev/fb0, ask the host for a
 # screendump of head 0 and check its size and pixels.
-set -uo pipefail
+set -uo pipefail	# no -e: a failed check is recorded and the script goes on
 . "$VIRTGPU_TREE/tests/guest/lib.sh"
 
 check load-driver load_driver || { finish; exit 0; }

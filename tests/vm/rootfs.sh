@@ -58,5 +58,8 @@ echo virtgpu-guest >"$tmp/etc/hostname"
 date -u +%FT%TZ >"$tmp/$marker"
 mv -T "$tmp" "$out"
 trap - EXIT
+# Trees for an older package list are dead weight (about 1 GB each).
+[ $# -gt 0 ] || find "$cache" -maxdepth 1 -name 'rootfs-????????????*' ! -name "${out##*/}*" \
+	! -name '*.tmp.*' -exec rm -rf {} +
 echo "rootfs: built in $(($(date +%s) - start)) s, $(du -sh "$out" | cut -f1)" >&2
 echo "$out"

@@ -131,17 +131,16 @@ class Requests:
         self.results, self.qmp_path, self.gpu_id, self.xdisplay = (
             results, qmp_path, gpu_id, xdisplay)
         self.qmp = None
-        self.served = set()
 
     def poll(self):
         for f in sorted(self.dir.iterdir()):
             name, kind = f.stem, f.suffix[1:]
-            if (kind not in ('req', 'resize', 'qmp') or f.name in self.served or
-                    not re.fullmatch(r'[\w.+-]+', name)):
+            if kind not in ('req', 'resize', 'qmp') or not re.fullmatch(r'[\w.+-]+', name):
                 continue
-            self.served.add(f.name)
+            text = f.read_text().strip()
+            f.unlink()   # served; the guest may reuse the name for a new request
             try:
-                answer = getattr(self, 'do_' + kind)(name, f.read_text().strip())
+                answer = getattr(self, 'do_' + kind)(name, text)
                 self.reply(name, 'done', answer)
             except Exception as e:  # every failure goes back to the guest as .err
                 self.reply(name, 'err', str(e) or type(e).__name__)
@@ -221,8 +220,18 @@ def scan_dmesg(results):
     if not log.exists():
         return 'no kernel log', []
     lines = log.read_text(errors='replace').splitlines()
-    return log.name, [line.strip() for line in lines
-                      if DMESG_BAD.search(line) and not DMESG_IGNORE.search(line)]
+    bad = []
+    for i, line in enumerate(lines):
+        if not DMESG_BAD.search(line) or DMESG_IGNORE.search(line):
+            continue
+        if line.rstrip().endswith('Call Trace:'):
+            # A bare backtrace (sysrq, NMI, hung task): name the task from its "CPU: ...
+            # PID: ... Comm: ..." header, a few lines above.
+            comm = next((l.strip() for l in reversed(lines[max(0, i - 25):i])
+                         if ' Comm: ' in l), None)
+            line = f'{line.strip()} ({comm})' if comm else line
+        bad.append(line.strip())
+    return log.name, bad
 
 
 def collect(results, timed_out, qemu_rc):
@@ -241,13 +250,12 @@ def collect(results, timed_out, qemu_rc):
             errors='replace').strip()[-300:])
     if (results / 'init-error.txt').exists():
         problems.append((results / 'init-error.txt').read_text(errors='replace').strip())
+    status = results / 'exit-status'   # written by init when the script returns
+    rc = status.read_text().strip() if status.exists() else None
     if not (results / 'finished').exists():
-        status = (results / 'exit-status')
-        problems.append('script did not call finish' + (
-            f' (exit status {status.read_text().strip()})' if status.exists() else ''))
-    elif (results / 'exit-status').exists() and \
-            (results / 'exit-status').read_text().strip() != '0':
-        problems.append(f'script exit status {(results / "exit-status").read_text().strip()}')
+        problems.append('script did not call finish' + (f' (exit status {rc})' if rc else ''))
+    elif rc not in (None, '0'):
+        problems.append(f'script exit status {rc}')
     if not tests:
         problems.append('no RESULT lines')
     tests.append(('FAIL', 'run-complete', '; '.join(problems)) if problems
@@ -257,7 +265,7 @@ def collect(results, timed_out, qemu_rc):
         more = f' (+{len(bad) - 1} more in {src})' if len(bad) > 1 else f' ({src})'
         tests.append(('FAIL', 'dmesg-clean', bad[0] + more))
     else:
-        tests.append(('PASS', 'dmesg-clean', ''))
+        tests.append(('PASS', 'dmesg-clean', f'checked {src}'))
     return tests, bad
 
 
@@ -269,14 +277,18 @@ def format_test(prefix, status, name, detail):
 
 def run(kernel=None, devices=(), vga='none', driver='ours', script=None, results=None,
         timeout=600, display='none', extra_qemu=(), mem='2G', smp=2, append='',
-        label=None, prefix=None, quiet=False):
+        label=None, prefix=None):
     """Boot one guest; returns the summary dict (also written to results/summary.json)."""
     kernel = kernel or installed_kernels()[-1]
+    # "tests/guest/x.sh A B": the words after the path reach the script as "$@" (through
+    # virtgpu.arg= on the kernel command line, so they cannot contain spaces).
+    script, *script_args = shlex.split(script)
     label = label or Path(script).stem
     prefix = prefix or f'{kernel}/{driver}/{label}'
     results = Path(results or tempfile.mkdtemp(prefix='virtgpu-')).resolve()
     prepare_results(results)
-    say = (lambda *a: None) if quiet else (lambda *a: print('vmrun:', *a, file=sys.stderr))
+    def say(*a):
+        print('vmrun:', *a, file=sys.stderr)
 
     rootfs = last_line([str(VM_DIR / 'rootfs.sh')])
     initrd = last_line([str(VM_DIR / 'initramfs.sh'), kernel])
@@ -302,7 +314,8 @@ def run(kernel=None, devices=(), vga='none', driver='ours', script=None, results
     # dies before saving dmesg); log_buf_len: long IGT runs must not wrap the kernel log.
     cmdline = ('console=ttyS0 loglevel=5 panic=-1 log_buf_len=8M '
                'modprobe.blacklist=virtio_gpu '
-               f'virtgpu.script={script} virtgpu.driver={driver} {append}').strip()
+               f'virtgpu.script={script} virtgpu.driver={driver} ' +
+               ''.join(f'virtgpu.arg={a} ' for a in script_args) + append).strip()
     cmd = ['qemu-system-x86_64', '-accel', 'tcg', '-cpu', 'max', '-m', mem,
            '-smp', str(smp), '-nodefaults', '-vga', vga, '-display', display, '-no-reboot',
            '-serial', f'file:{results}/serial.log',
@@ -353,13 +366,13 @@ def run(kernel=None, devices=(), vga='none', driver='ours', script=None, results
     tests, bad = collect(results, timed_out, None if timed_out else qemu.returncode)
     summary = {
         'prefix': prefix, 'kernel': kernel, 'driver': driver, 'label': label,
-        'script': script, 'devices': devices, 'results': str(results),
+        'script': shlex.join([script] + script_args), 'devices': devices, 'results': str(results),
         'duration_s': round(duration, 1), 'timed_out': timed_out,
         'tests': [{'status': s, 'name': n, 'detail': d} for s, n, d in tests],
         'dmesg_hits': bad,
     }
-    for s in ('PASS', 'FAIL', 'SKIP'):
-        summary[s.lower() + 'ed'] = sum(1 for t in tests if t[0] == s)
+    for status, key in (('PASS', 'passed'), ('FAIL', 'failed'), ('SKIP', 'skipped')):
+        summary[key] = sum(1 for t in tests if t[0] == status)
     (results / 'summary.json').write_text(json.dumps(summary, indent=1) + '\n')
     say(f'{prefix}: {duration:.1f} s')
     return summary
@@ -384,7 +397,8 @@ def main():
     p.add_argument('--kernel', help='KVER (default: newest in /boot)')
     p.add_argument('--device', action='append', default=[], metavar='ARGS',
                    help='a -device (repeatable; default virtio-gpu-pci)')
-    p.add_argument('--script', required=True, help='guest script, relative to the tree')
+    p.add_argument('--script', required=True,
+                   help='guest script relative to the tree, optionally with arguments')
     p.add_argument('--results', help='results dir (default: a new temp dir)')
     p.add_argument('--label', help='test name prefix label (default: script name)')
     add_run_args(p)

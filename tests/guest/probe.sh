@@ -1,0 +1,96 @@
+#!/bin/bash
+# Foundation tests: the module binds the device, registers DRM nodes named
+# virtio_gpu, reports in debugfs what QEMU was configured with, and survives
+# 20 unload/load cycles. Expectations come as KEY=VALUE arguments:
+#   scanouts=N  width=W height=H (head 0)  edid=yes|no  cycles=N
+. "$VIRTGPU_TREE/tests/guest/lib.sh"
+
+scanouts=1 width=1280 height=800 edid=yes cycles=20
+for kv in "$@"; do
+	case $kv in
+	scanouts=* | width=* | height=* | edid=* | cycles=*) eval "${kv%%=*}=\${kv#*=}" ;;
+	*) echo "probe.sh: unknown argument $kv" >&2; exit 2 ;;
+	esac
+done
+
+intree_absent() { [ ! -e /sys/module/virtio_gpu ]; }
+
+# field FILE KEY: value of "KEY: value" in a debugfs file
+field() { sed -n "s/^$2: //p" "$1"; }
+
+check_bound() {
+	ls -d /sys/bus/virtio/drivers/virtgpu/virtio* >/dev/null 2>&1
+}
+
+check_nodes() {
+	[ -c /dev/dri/card0 ] && [ -c /dev/dri/renderD128 ] || return 1
+	for node in /dev/dri/card0 /dev/dri/renderD128; do
+		out=$(python3 "$VIRTGPU_TREE/tests/guest/drm_version.py" "$node") || return 1
+		echo "$node: $out"
+		case $out in virtio_gpu\ *) ;; *) return 1 ;; esac
+	done
+}
+
+check_features() {
+	f=$1/virtgpu/features
+	cat "$f"
+	[ "$(field "$f" num_scanouts)" = "$scanouts" ] &&
+		[ "$(field "$f" edid)" = "$edid" ]
+}
+
+check_scanout0() {
+	s=$1/virtgpu/scanouts
+	cat "$s"
+	[ "$(grep -c '^scanout ' "$s")" = "$scanouts" ] &&
+		grep -q "^scanout 0: enabled=1 x=0 y=0 width=$width height=$height " "$s"
+}
+
+# Every head gets an EDID of whole 128-byte blocks when the device has them.
+check_edid() {
+	s=$1/virtgpu/scanouts
+	[ "$edid" = yes ] || { ! grep -v ' edid=0$' "$s" | grep -q .; return; }
+	! grep -E -v ' edid=(128|256|384|512|640|768|896|1024)$' "$s" | grep -q .
+}
+
+# The probe asked each question once and the host answered each.
+check_commands() {
+	c=$1/virtgpu/commands
+	cat "$c"
+	n_edid=0
+	[ "$edid" = yes ] && n_edid=$scanouts
+	grep -q "^GET_DISPLAY_INFO 1 1 0 0$" "$c" &&
+		grep -q "^GET_EDID $n_edid $n_edid 0 0$" "$c"
+}
+
+check_dmesg_features() {
+	dmesg | grep -E '\[drm\] features: [+-]virgl [+-]edid' | tail -n 1 | grep -q .
+}
+
+reload_cycles() {
+	i=0
+	while [ "$i" -lt "$cycles" ]; do
+		unload_driver || { echo "unload $i failed"; return 1; }
+		[ ! -e /dev/dri/card0 ] || { echo "card0 left behind after unload $i"; return 1; }
+		load_driver || { echo "load $i failed"; return 1; }
+		d=$(drm_debugfs_dir) && [ -r "$d/virtgpu/scanouts" ] ||
+			{ echo "no debugfs after load $i"; return 1; }
+		i=$((i + 1))
+	done
+	echo "$cycles cycles"
+}
+
+[ "$VIRTGPU_DRIVER" = ours ] && check intree-not-loaded-before intree_absent
+check load load_driver || { finish; exit 0; }
+check nodes-named-virtio_gpu check_nodes
+if [ "$VIRTGPU_DRIVER" = ours ]; then
+	dir=$(drm_debugfs_dir)
+	check bound-virtgpu check_bound
+	check dmesg-features-line check_dmesg_features
+	check debugfs-features check_features "$dir"
+	check debugfs-scanout0-geometry check_scanout0 "$dir"
+	check debugfs-edid check_edid "$dir"
+	check debugfs-commands check_commands "$dir"
+fi
+[ "$VIRTGPU_DRIVER" = ours ] && check intree-not-loaded intree_absent
+check "reload-${cycles}x" reload_cycles
+finish

@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Host-only checks of vmrun's pieces that need no QEMU: the dmesg scan (against canned
+kernel reports and against lines the stock Debian kernels print when booting in this QEMU)
+and the PNG writer. Run: python3 tests/vm/test_vmrun.py"""
+import os
+import struct
+import sys
+import tempfile
+import unittest
+import zlib
+from pathlib import Path
+
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import vmrun  # noqa: E402
+
+# Must be caught: first lines of real kernel reports.
+BAD = """\
+[   12.345679] WARNING: CPU: 1 PID: 42 at drivers/gpu/drm/drm_atomic.c:123 foo+0x1/0x2 [drm]
+[    7.100000] BUG: kernel NULL pointer dereference, address: 0000000000000008
+[    7.100001] Oops: 0000 [#1] PREEMPT SMP NOPTI
+[    8.000000] BUG: KASAN: slab-use-after-free in drm_atomic_helper_wait_for_vblanks+0x5c/0x2a0
+[    9.000000] WARNING: possible circular locking dependency detected
+[   10.000000] refcount_t: underflow; use-after-free.
+[  242.000000] INFO: task kworker/0:1:12 blocked for more than 120 seconds.
+[   11.000000] general protection fault, probably for non-canonical address 0xdead000000000100
+[   12.000000] kernel BUG at drivers/gpu/drm/drm_gem.c:100!
+[   13.000000] Kernel panic - not syncing: Fatal exception
+[   14.000000] UBSAN: array-index-out-of-bounds in drivers/gpu/drm/virtgpu/x.c:12:3
+[   15.000000] Call Trace:
+"""
+
+# Must pass: lines seen when the stock 6.1.0-56 and 6.12.117 kernels boot here (TCG).
+GOOD = """\
+[    0.886079] mtrr: your CPUs had inconsistent fixed MTRR settings
+[    1.029585] acpi PNP0A03:00: fail to add MMCONFIG information, can't access extended PCI configuration space under this bridge.
+[    1.326617] PCI: Using host bridge windows from ACPI; if necessary, use "pci=nocrs" and report a bug
+[    2.098499] AMD-Vi: AMD IOMMUv2 functionality not available on this system - This is not a bug.
+[    2.008883] Unstable clock detected, switching default tracing clock to "global"
+[    2.822730] amd_pstate: the _CPC object is not present in SBIOS or ACPI disabled
+[    4.608705] virtio-pci 0000:00:03.0: [drm] drm_plane_enable_fb_damage_clips() not called
+[    0.000000] Kernel command line: console=ttyS0 virtgpu.arg=WARNING: virtgpu.arg=Oops
+"""
+
+
+class DmesgScan(unittest.TestCase):
+    def scan(self, text):
+        with tempfile.TemporaryDirectory() as d:
+            Path(d, 'dmesg.txt').write_text(text)
+            return vmrun.scan_dmesg(Path(d))[1]
+
+    def test_reports_are_caught(self):
+        for line in BAD.splitlines():
+            self.assertEqual(len(self.scan(line + '\n')), 1, line)
+
+    def test_stock_boot_lines_pass(self):
+        self.assertEqual(self.scan(GOOD), [])
+
+    def test_serial_fallback(self):
+        with tempfile.TemporaryDirectory() as d:
+            Path(d, 'serial.log').write_text(BAD)
+            src, bad = vmrun.scan_dmesg(Path(d))
+            self.assertEqual((src, len(bad)), ('serial.log', len(BAD.splitlines())))
+
+
+class Png(unittest.TestCase):
+    def test_roundtrip(self):
+        w, h = 5, 3
+        # Pixels starting with whitespace bytes: the PPM header must not swallow them.
+        pix = bytes([10, 32, 9] + list(range(3, w * h * 3)))
+        with tempfile.TemporaryDirectory() as d:
+            ppm, png = Path(d, 'a.ppm'), Path(d, 'a.png')
+            ppm.write_bytes(b'P6\n%d %d\n255\n' % (w, h) + pix)
+            self.assertEqual(vmrun.ppm_to_png(ppm, png), (w, h))
+            data = png.read_bytes()
+        self.assertEqual(data[:8], b'\x89PNG\r\n\x1a\n')
+        pos, chunks = 8, {}
+        while pos < len(data):
+            n, kind = struct.unpack('>I4s', data[pos:pos + 8])
+            body = data[pos + 8:pos + 8 + n]
+            crc, = struct.unpack('>I', data[pos + 8 + n:pos + 12 + n])
+            self.assertEqual(crc, zlib.crc32(kind + body))
+            chunks[kind] = body
+            pos += 12 + n
+        self.assertEqual(struct.unpack('>IIBBBBB', chunks[b'IHDR']), (w, h, 8, 2, 0, 0, 0))
+        raw = zlib.decompress(chunks[b'IDAT'])
+        rows = [raw[y * (w * 3 + 1):(y + 1) * (w * 3 + 1)] for y in range(h)]
+        self.assertTrue(all(r[0] == 0 for r in rows))
+        self.assertEqual(b''.join(r[1:] for r in rows), pix)
+
+
+class LineResult(unittest.TextTestResult):
+    """One PASS/FAIL line per test, like the other test stages."""
+
+    def addSuccess(self, test):
+        super().addSuccess(test)
+        print(f'PASS harness/{test._testMethodName}')
+
+    def addFailure(self, test, err):
+        super().addFailure(test, err)
+        print(f'FAIL harness/{test._testMethodName}: {err[1]}')
+
+    def addError(self, test, err):
+        super().addError(test, err)
+        print(f'FAIL harness/{test._testMethodName}: {err[1]!r}')
+
+
+if __name__ == '__main__':
+    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
+    res = unittest.TextTestRunner(resultclass=LineResult, verbosity=0,
+                                  stream=open(os.devnull, 'w')).run(suite)
+    bad = len(res.failures) + len(res.errors)
+    print(f'{res.testsRun - bad} passed, {bad} failed')
+    sys.exit(1 if bad else 0)
