@@ -4,7 +4,7 @@
 #   unit      host unit tests of the pure protocol code (ASan/UBSan)
 #   harness   host tests of the guest harness itself
 #   build     warning-free W=1 + sparse builds on every supported kernel, checkpatch
-#   guest     QEMU guests on every supported kernel (tests/guest/suite.txt)
+#   guest     QEMU guests on every supported kernel (tests/guest/suite.d/*.txt)
 # STAGES="unit build" limits the run; SUITE_ARGS are passed to tests/vm/suite.py.
 set -uo pipefail
 cd "$(dirname "$0")/.."

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Run the guest boots listed in tests/guest/suite.txt on each selected kernel.
+"""Run the guest boots listed in tests/guest/suite.d/*.txt on each selected kernel.
 
   tests/vm/suite.py [--kernels all|6.1,6.12|KVER] [--driver ours|intree|both] [--only LABEL]
 
@@ -19,7 +19,7 @@ from pathlib import Path
 sys.dont_write_bytecode = True   # no __pycache__ in the source tree
 import vmrun  # noqa: E402
 
-SUITE = vmrun.TREE / 'tests/guest/suite.txt'
+SUITE = vmrun.TREE / 'tests/guest/suite.d'   # every *.txt in it, in name order
 OUT = vmrun.TREE / 'tests/out'
 SERIES = ('6.1', '6.12')   # supported: the newest installed kernel of each Debian series
 
@@ -40,6 +40,10 @@ def select_kernels(specs):
             if found[-1] not in chosen:
                 chosen.append(found[-1])
     return chosen
+
+
+def suite_files(path):
+    return sorted(path.glob('*.txt')) if path.is_dir() else [path]
 
 
 def parse_suite(path):
@@ -79,7 +83,7 @@ def main():
     out = a.out or OUT / datetime.datetime.now().strftime('%Y%m%d-%H%M%S')
     runs = []   # (kernel, driver, boot)
     for kernel in select_kernels(a.kernels):
-        for boot in parse_suite(a.suite):
+        for boot in (b for f in suite_files(a.suite) for b in parse_suite(f)):
             if a.only and boot['label'] not in a.only:
                 continue
             if not any(s == 'all' or matches(kernel, s) for s in boot['kernels']):
