@@ -14,18 +14,21 @@
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_ioctl.h>
 #include <drm/drm_print.h>
-#include <drm/drm_sysfs.h>
 
-#include "virtgpu_compat.h"
+#include "virtgpu_compat_drm.h"
 #include "virtgpu_drv.h"
 
 DEFINE_DRM_GEM_FOPS(virtgpu_fops);
 
 static const struct drm_driver virtgpu_driver = {
-	.driver_features = DRIVER_GEM | DRIVER_RENDER,
+	.driver_features = DRIVER_MODESET | DRIVER_ATOMIC | DRIVER_GEM |
+			   DRIVER_RENDER | VIRTGPU_DRIVER_CURSOR_HOTSPOT,
 	.fops = &virtgpu_fops,
+	DRM_GEM_SHMEM_DRIVER_OPS,
+	.gem_create_object = virtgpu_gem_create_object,
 	.debugfs_init = virtgpu_debugfs_init,
 	.name = VIRTGPU_DRIVER_NAME,
 	.desc = VIRTGPU_DRIVER_DESC,
@@ -35,15 +38,15 @@ static const struct drm_driver virtgpu_driver = {
 	.patchlevel = 0,
 };
 
-/* The host's display configuration changed: tell userspace. */
+/* The host's display configuration changed: re-probe, tell userspace. */
 static void virtgpu_display_changed(struct virtgpu_hw *hw)
 {
-	struct drm_device *dev = &hw_to_virtgpu_device(hw)->base;
+	struct virtgpu_device *vgdev = hw_to_virtgpu_device(hw);
 	int idx;
 
-	if (!drm_dev_enter(dev, &idx))
+	if (!drm_dev_enter(&vgdev->base, &idx))
 		return;
-	drm_sysfs_hotplug_event(dev);
+	virtgpu_kms_display_changed(vgdev);
 	drm_dev_exit(idx);
 }
 
@@ -110,17 +113,28 @@ static int virtgpu_probe(struct virtio_device *vdev)
 	if (ret)
 		return ret;
 
+	mutex_init(&vgdev->res_lock);
+	INIT_LIST_HEAD(&vgdev->resources);
 	ret = virtgpu_hw_init(&vgdev->hw, vdev, &virtgpu_hw_ops);
 	if (ret)
 		return ret;
 
+	/* With nomodeset, stay a render-only device. */
+	if (!drm_firmware_drivers_only()) {
+		ret = virtgpu_kms_init(vgdev);
+		if (ret)
+			goto err_kms_fini;
+	}
 	ret = drm_dev_register(&vgdev->base, 0);
 	if (ret)
-		goto err_hw_fini;
+		goto err_kms_fini;
 	virtgpu_log_features(vgdev);
+	if (vgdev->num_outputs)
+		virtgpu_fbdev_setup(&vgdev->base);
 	return 0;
 
-err_hw_fini:
+err_kms_fini:
+	virtgpu_kms_fini(vgdev);
 	virtgpu_hw_fini(&vgdev->hw);
 	return ret;
 }
@@ -130,6 +144,7 @@ static void virtgpu_remove(struct virtio_device *vdev)
 	struct virtgpu_device *vgdev = hw_to_virtgpu_device(vdev->priv);
 
 	drm_dev_unplug(&vgdev->base);
+	virtgpu_kms_fini(vgdev);
 	virtgpu_hw_fini(&vgdev->hw);
 }
 

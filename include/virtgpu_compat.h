@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * The one place that knows about kernel API differences. Each HAVE_* comes
- * from a compile probe in tools/compat/ run against the target headers.
+ * Kernel API differences outside DRM (virtgpu_compat_drm.h has DRM's).
+ * Each HAVE_* comes from a compile probe in tools/compat/ run against the
+ * target headers; these two headers are the only places that test them.
  */
 #ifndef VIRTGPU_COMPAT_H
 #define VIRTGPU_COMPAT_H
@@ -27,12 +28,5 @@ static inline int virtgpu_find_vqs(struct virtio_device *vdev,
 	return virtio_find_vqs(vdev, 2, vqs, cbs, names, NULL);
 #endif
 }
-
-/* 6.14 removed drm_driver.date. */
-#ifdef VIRTGPU_HAVE_DRM_DRIVER_DATE
-#define VIRTGPU_DRIVER_DATE .date = "0",
-#else
-#define VIRTGPU_DRIVER_DATE
-#endif
 
 #endif /* VIRTGPU_COMPAT_H */

@@ -37,7 +37,8 @@ typedef void (*virtgpu_vbuf_done_t)(struct virtgpu_hw *hw,
  */
 struct virtgpu_vbuf {
 	struct kref ref;
-	struct list_head node;
+	struct list_head node;		/* dequeue list */
+	struct list_head batch_node;	/* a waiter's struct virtgpu_batch */
 	struct completion done;
 	virtgpu_vbuf_done_t done_cb;
 	unsigned long priv;
@@ -89,6 +90,7 @@ struct virtgpu_hw {
 	bool has_resource_blob;
 	bool has_context_init;
 	bool has_indirect;
+	bool use_dma_api;	/* VIRTIO_F_ACCESS_PLATFORM: backing via DMA API */
 	u32 num_scanouts;
 	u32 num_capsets;
 
@@ -98,6 +100,7 @@ struct virtgpu_hw {
 	u32 edid_len[VIRTGPU_MAX_SCANOUTS];
 	struct virtgpu_capset_info *capsets;
 
+	atomic_t next_resource_id;
 	struct work_struct config_work;
 	atomic_t display_events;
 	struct virtgpu_cmd_stats stats[VIRTGPU_CMD_SLOTS];
@@ -107,18 +110,56 @@ struct virtgpu_hw {
 extern const unsigned int virtgpu_hw_features[];
 extern const unsigned int virtgpu_hw_num_features;
 
+/**
+ * struct virtgpu_batch - commands a caller waits for together
+ *
+ * Commands queued with a batch are also referenced by it, so that
+ * virtgpu_batch_wait() can bound them all with one deadline.
+ */
+struct virtgpu_batch {
+	struct list_head vbufs;
+	int ret;	/* first error seen, also while queueing */
+};
+
 /* virtgpu_hw.c: device lifetime and the queries made at probe */
 int virtgpu_hw_init(struct virtgpu_hw *hw, struct virtio_device *vdev,
 		    const struct virtgpu_hw_ops *ops);
 void virtgpu_hw_fini(struct virtgpu_hw *hw);
 void virtgpu_hw_config_changed(struct virtgpu_hw *hw);
 
+/* virtgpu_cmd.c: commands for the DRM layer; virtgpu_hw_kick() sends them */
+struct sg_table;
+int virtgpu_cmd_queue(struct virtgpu_queue *q, struct virtgpu_vbuf *vbuf,
+		      int encoded, struct virtgpu_batch *b);
+int virtgpu_cmd_resource_create_2d(struct virtgpu_hw *hw, struct virtgpu_batch *b,
+				   u32 id, u32 format, u32 width, u32 height);
+int virtgpu_cmd_attach_backing(struct virtgpu_hw *hw, struct virtgpu_batch *b,
+			       u32 id, struct sg_table *sgt);
+int virtgpu_cmd_resource_unref(struct virtgpu_hw *hw, u32 id,
+			       virtgpu_vbuf_done_t done, unsigned long priv);
+int virtgpu_cmd_set_scanout(struct virtgpu_hw *hw, struct virtgpu_batch *b,
+			    u32 scanout, u32 id, u32 x, u32 y, u32 w, u32 h);
+int virtgpu_cmd_transfer_to_host_2d(struct virtgpu_hw *hw, struct virtgpu_batch *b,
+				    u32 id, u64 offset, u32 x, u32 y, u32 w, u32 h);
+int virtgpu_cmd_resource_flush(struct virtgpu_hw *hw, struct virtgpu_batch *b,
+			       u32 id, u32 x, u32 y, u32 w, u32 h);
+int virtgpu_cmd_update_cursor(struct virtgpu_hw *hw, u32 scanout, u32 id,
+			      u32 x, u32 y, u32 hot_x, u32 hot_y);
+int virtgpu_cmd_move_cursor(struct virtgpu_hw *hw, u32 scanout, u32 x, u32 y);
+void virtgpu_hw_kick(struct virtgpu_hw *hw);
+u32 virtgpu_hw_new_resource_id(struct virtgpu_hw *hw);
+int virtgpu_hw_map_backing(struct virtgpu_hw *hw, struct sg_table *sgt);
+void virtgpu_hw_unmap_backing(struct virtgpu_hw *hw, struct sg_table *sgt);
+void virtgpu_hw_sync_backing(struct virtgpu_hw *hw, struct sg_table *sgt);
+
 /* virtgpu_vq.c: command submission */
 struct virtgpu_vbuf *virtgpu_vbuf_alloc(u32 cmd_len, u32 resp_len, gfp_t gfp);
 void virtgpu_vbuf_put(struct virtgpu_vbuf *vbuf);
 int virtgpu_queue_add(struct virtgpu_queue *q, struct virtgpu_vbuf *vbuf);
 void virtgpu_queue_kick(struct virtgpu_queue *q);
-int virtgpu_vbuf_wait(struct virtgpu_vbuf *vbuf, unsigned long deadline);
+void virtgpu_batch_init(struct virtgpu_batch *b);
+void virtgpu_batch_track(struct virtgpu_batch *b, struct virtgpu_vbuf *vbuf);
+int virtgpu_batch_wait(struct virtgpu_batch *b, unsigned long timeout);
 void virtgpu_queue_init(struct virtgpu_queue *q, struct virtgpu_hw *hw,
 			struct virtqueue *vq);
 void virtgpu_queue_drain(struct virtgpu_queue *q);

@@ -99,85 +99,21 @@ static void virtgpu_hw_capset_info_done(struct virtgpu_hw *hw,
 	mutex_unlock(&hw->state_lock);
 }
 
-/* A batch of queries queued together and waited for together. */
-struct virtgpu_batch {
-	struct virtgpu_vbuf **vbufs;
-	unsigned int n;
-	int ret;
-};
-
-static struct virtgpu_vbuf *virtgpu_batch_vbuf(struct virtgpu_batch *b,
-					       u32 cmd_len, u32 resp_len,
-					       virtgpu_vbuf_done_t done,
-					       unsigned long priv)
+static struct virtgpu_vbuf *virtgpu_hw_query_vbuf(struct virtgpu_batch *b,
+						  u32 cmd_len, u32 resp_len,
+						  virtgpu_vbuf_done_t done,
+						  unsigned long priv)
 {
 	struct virtgpu_vbuf *vbuf;
 
 	vbuf = virtgpu_vbuf_alloc(cmd_len, resp_len, GFP_KERNEL);
 	if (!vbuf) {
-		b->ret = -ENOMEM;
+		b->ret = b->ret ?: -ENOMEM;
 		return NULL;
 	}
 	vbuf->done_cb = done;
 	vbuf->priv = priv;
 	return vbuf;
-}
-
-/* Queue an encoded @vbuf, keeping a reference to wait on. */
-static void virtgpu_batch_queue(struct virtgpu_hw *hw, struct virtgpu_batch *b,
-				struct virtgpu_vbuf *vbuf, int encoded)
-{
-	if (encoded < 0) {
-		b->ret = encoded;
-		virtgpu_vbuf_put(vbuf);
-		return;
-	}
-	kref_get(&vbuf->ref);
-	b->vbufs[b->n++] = vbuf;
-	virtgpu_queue_add(&hw->ctrlq, vbuf);
-}
-
-static void virtgpu_batch_edid(struct virtgpu_hw *hw, struct virtgpu_batch *b,
-			       u32 scanout)
-{
-	struct virtgpu_vbuf *vbuf;
-
-	vbuf = virtgpu_batch_vbuf(b, sizeof(struct virtio_gpu_cmd_get_edid),
-				  sizeof(struct virtio_gpu_resp_edid),
-				  virtgpu_hw_edid_done, scanout);
-	if (vbuf)
-		virtgpu_batch_queue(hw, b, vbuf,
-				    virtgpu_encode_get_edid(vbuf->cmd, vbuf->cmd_len,
-							    scanout));
-}
-
-static void virtgpu_batch_display_info(struct virtgpu_hw *hw,
-				       struct virtgpu_batch *b)
-{
-	struct virtgpu_vbuf *vbuf;
-
-	vbuf = virtgpu_batch_vbuf(b, sizeof(struct virtio_gpu_ctrl_hdr),
-				  sizeof(struct virtio_gpu_resp_display_info),
-				  virtgpu_hw_display_info_done, 0);
-	if (vbuf)
-		virtgpu_batch_queue(hw, b, vbuf,
-				    virtgpu_encode_get_display_info(vbuf->cmd,
-								    vbuf->cmd_len));
-}
-
-static void virtgpu_batch_capset_info(struct virtgpu_hw *hw,
-				      struct virtgpu_batch *b, u32 index)
-{
-	struct virtgpu_vbuf *vbuf;
-
-	vbuf = virtgpu_batch_vbuf(b, sizeof(struct virtio_gpu_get_capset_info),
-				  sizeof(struct virtio_gpu_resp_capset_info),
-				  virtgpu_hw_capset_info_done, index);
-	if (vbuf)
-		virtgpu_batch_queue(hw, b, vbuf,
-				    virtgpu_encode_get_capset_info(vbuf->cmd,
-								   vbuf->cmd_len,
-								   index));
 }
 
 /*
@@ -187,32 +123,39 @@ static void virtgpu_batch_capset_info(struct virtgpu_hw *hw,
  */
 static int virtgpu_hw_query(struct virtgpu_hw *hw, bool capsets)
 {
-	struct virtgpu_batch b = { };
-	unsigned long deadline;
+	struct virtgpu_vbuf *vbuf;
+	struct virtgpu_batch b;
 	unsigned int i;
-	int err;
 
-	b.vbufs = kcalloc(hw->num_scanouts + 1 + hw->num_capsets,
-			  sizeof(*b.vbufs), GFP_KERNEL);
-	if (!b.vbufs)
-		return -ENOMEM;
-
-	for (i = 0; hw->has_edid && i < hw->num_scanouts; i++)
-		virtgpu_batch_edid(hw, &b, i);
-	virtgpu_batch_display_info(hw, &b);
-	for (i = 0; capsets && i < hw->num_capsets; i++)
-		virtgpu_batch_capset_info(hw, &b, i);
-	virtgpu_queue_kick(&hw->ctrlq);
-
-	deadline = jiffies + VIRTGPU_QUERY_TIMEOUT;
-	for (i = 0; i < b.n; i++) {
-		err = virtgpu_vbuf_wait(b.vbufs[i], deadline);
-		if (err && !b.ret)
-			b.ret = err;
-		virtgpu_vbuf_put(b.vbufs[i]);
+	virtgpu_batch_init(&b);
+	for (i = 0; hw->has_edid && i < hw->num_scanouts; i++) {
+		vbuf = virtgpu_hw_query_vbuf(&b, sizeof(struct virtio_gpu_cmd_get_edid),
+					     sizeof(struct virtio_gpu_resp_edid),
+					     virtgpu_hw_edid_done, i);
+		if (vbuf)
+			virtgpu_cmd_queue(&hw->ctrlq, vbuf,
+					  virtgpu_encode_get_edid(vbuf->cmd,
+								  vbuf->cmd_len, i), &b);
 	}
-	kfree(b.vbufs);
-	return b.ret;
+	vbuf = virtgpu_hw_query_vbuf(&b, sizeof(struct virtio_gpu_ctrl_hdr),
+				     sizeof(struct virtio_gpu_resp_display_info),
+				     virtgpu_hw_display_info_done, 0);
+	if (vbuf)
+		virtgpu_cmd_queue(&hw->ctrlq, vbuf,
+				  virtgpu_encode_get_display_info(vbuf->cmd,
+								  vbuf->cmd_len), &b);
+	for (i = 0; capsets && i < hw->num_capsets; i++) {
+		vbuf = virtgpu_hw_query_vbuf(&b, sizeof(struct virtio_gpu_get_capset_info),
+					     sizeof(struct virtio_gpu_resp_capset_info),
+					     virtgpu_hw_capset_info_done, i);
+		if (vbuf)
+			virtgpu_cmd_queue(&hw->ctrlq, vbuf,
+					  virtgpu_encode_get_capset_info(vbuf->cmd,
+									 vbuf->cmd_len, i),
+					  &b);
+	}
+	virtgpu_queue_kick(&hw->ctrlq);
+	return virtgpu_batch_wait(&b, VIRTGPU_QUERY_TIMEOUT);
 }
 
 static void virtgpu_hw_config_work(struct work_struct *work)
@@ -255,6 +198,7 @@ static void virtgpu_hw_read_features(struct virtgpu_hw *hw)
 	hw->has_resource_blob = virtio_has_feature(vdev, VIRTIO_GPU_F_RESOURCE_BLOB);
 	hw->has_context_init = virtio_has_feature(vdev, VIRTIO_GPU_F_CONTEXT_INIT);
 	hw->has_indirect = virtio_has_feature(vdev, VIRTIO_RING_F_INDIRECT_DESC);
+	hw->use_dma_api = !virtio_has_dma_quirk(vdev);
 
 	virtio_cread_le(vdev, struct virtio_gpu_config, num_scanouts,
 			&num_scanouts);

@@ -7,6 +7,7 @@
 #include <linux/device.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 #include <linux/virtio.h>
 
 #include "virtgpu_hw.h"
@@ -54,26 +55,33 @@ static struct virtgpu_cmd_stats *virtgpu_stats(struct virtgpu_hw *hw,
  * once for a batch. Takes over the caller's reference to @vbuf, also on
  * failure. Sleeps while the ring is full.
  */
-int virtgpu_queue_add(struct virtgpu_queue *q, struct virtgpu_vbuf *vbuf)
+/* vmalloc'ed payloads (large backing lists) are not physically contiguous. */
+static int virtgpu_vmalloc_sgt(struct sg_table *sgt, void *data, u32 len)
 {
-	struct virtgpu_hw *hw = q->hw;
-	struct scatterlist cmd_sg, data_sg, resp_sg, *sgs[3];
-	struct virtgpu_cmd_stats *stats;
-	unsigned int outs = 0, ins = 0, need;
+	unsigned int n = DIV_ROUND_UP(offset_in_page(data) + len, PAGE_SIZE);
+	struct scatterlist *sg;
+	unsigned int i, chunk;
 	int ret;
 
-	vbuf->cmd_type = le32_to_cpu(((struct virtio_gpu_ctrl_hdr *)vbuf->cmd)->type);
-	sg_init_one(&cmd_sg, vbuf->cmd, vbuf->cmd_len);
-	sgs[outs++] = &cmd_sg;
-	if (vbuf->data_len) {
-		sg_init_one(&data_sg, vbuf->data, vbuf->data_len);
-		sgs[outs++] = &data_sg;
+	ret = sg_alloc_table(sgt, n, GFP_KERNEL);
+	if (ret)
+		return ret;
+	for_each_sgtable_sg(sgt, sg, i) {
+		chunk = min_t(u32, len, PAGE_SIZE - offset_in_page(data));
+		sg_set_page(sg, vmalloc_to_page(data), chunk, offset_in_page(data));
+		data += chunk;
+		len -= chunk;
 	}
-	if (vbuf->resp_len) {
-		sg_init_one(&resp_sg, vbuf->resp, vbuf->resp_len);
-		sgs[outs + ins++] = &resp_sg;
-	}
-	need = hw->has_indirect ? 1 : outs + ins;
+	return 0;
+}
+
+static int virtgpu_queue_add_sgs(struct virtgpu_queue *q,
+				 struct virtgpu_vbuf *vbuf,
+				 struct scatterlist **sgs, unsigned int outs,
+				 unsigned int ins, unsigned int need)
+{
+	struct virtgpu_hw *hw = q->hw;
+	int ret;
 
 	for (;;) {
 		spin_lock(&q->lock);
@@ -93,6 +101,42 @@ int virtgpu_queue_add(struct virtgpu_queue *q, struct virtgpu_vbuf *vbuf)
 	if (!ret)
 		q->pending++;
 	spin_unlock(&q->lock);
+	return ret;
+}
+
+int virtgpu_queue_add(struct virtgpu_queue *q, struct virtgpu_vbuf *vbuf)
+{
+	struct virtgpu_hw *hw = q->hw;
+	struct scatterlist cmd_sg, data_sg, resp_sg, *sgs[3];
+	struct sg_table data_sgt = { };
+	struct virtgpu_cmd_stats *stats;
+	unsigned int outs = 0, ins = 0, need;
+	int ret = 0;
+
+	vbuf->cmd_type = le32_to_cpu(((struct virtio_gpu_ctrl_hdr *)vbuf->cmd)->type);
+	sg_init_one(&cmd_sg, vbuf->cmd, vbuf->cmd_len);
+	sgs[outs++] = &cmd_sg;
+	need = 1;
+	if (vbuf->data_len && is_vmalloc_addr(vbuf->data)) {
+		ret = virtgpu_vmalloc_sgt(&data_sgt, vbuf->data, vbuf->data_len);
+		sgs[outs++] = data_sgt.sgl;
+		need += data_sgt.nents;
+	} else if (vbuf->data_len) {
+		sg_init_one(&data_sg, vbuf->data, vbuf->data_len);
+		sgs[outs++] = &data_sg;
+		need++;
+	}
+	if (vbuf->resp_len) {
+		sg_init_one(&resp_sg, vbuf->resp, vbuf->resp_len);
+		sgs[outs + ins++] = &resp_sg;
+		need++;
+	}
+	if (hw->has_indirect)
+		need = 1;
+	if (!ret)
+		ret = virtgpu_queue_add_sgs(q, vbuf, sgs, outs, ins, need);
+	/* The ring holds its own descriptors now: the table can go. */
+	sg_free_table(&data_sgt);
 
 	stats = virtgpu_stats(hw, vbuf->cmd_type);
 	if (ret) {
@@ -114,7 +158,8 @@ void virtgpu_queue_kick(struct virtgpu_queue *q)
 	bool notify = false;
 
 	spin_lock(&q->lock);
-	if (q->pending)
+	/* After removal the virtqueue is gone; pending was cleared by drain. */
+	if (q->pending && !READ_ONCE(q->hw->removed))
 		notify = virtqueue_kick_prepare(q->vq);
 	q->pending = 0;
 	spin_unlock(&q->lock);
@@ -123,17 +168,43 @@ void virtgpu_queue_kick(struct virtgpu_queue *q)
 		virtqueue_notify(q->vq);
 }
 
-/*
- * Wait for a queued command whose extra reference the caller holds.
- * @deadline is in jiffies, so one deadline can bound a whole batch.
- */
-int virtgpu_vbuf_wait(struct virtgpu_vbuf *vbuf, unsigned long deadline)
+void virtgpu_batch_init(struct virtgpu_batch *b)
 {
-	long left = (long)(deadline - jiffies);
+	INIT_LIST_HEAD(&b->vbufs);
+	b->ret = 0;
+}
 
-	if (left <= 0 || !wait_for_completion_timeout(&vbuf->done, left))
-		return completion_done(&vbuf->done) ? vbuf->status : -ETIMEDOUT;
-	return vbuf->status;
+/* Keep a reference to @vbuf, which is about to be queued, for the waiter. */
+void virtgpu_batch_track(struct virtgpu_batch *b, struct virtgpu_vbuf *vbuf)
+{
+	kref_get(&vbuf->ref);
+	list_add_tail(&vbuf->batch_node, &b->vbufs);
+}
+
+/*
+ * Wait for every command of @b, at most @timeout jiffies in all, and drop
+ * the batch's references. Returns the first error (-ETIMEDOUT if the host
+ * did not answer in time; such commands are freed when it does).
+ */
+int virtgpu_batch_wait(struct virtgpu_batch *b, unsigned long timeout)
+{
+	unsigned long deadline = jiffies + timeout;
+	struct virtgpu_vbuf *vbuf, *tmp;
+	long left;
+	int ret;
+
+	list_for_each_entry_safe(vbuf, tmp, &b->vbufs, batch_node) {
+		left = (long)(deadline - jiffies);
+		if (left > 0 && wait_for_completion_timeout(&vbuf->done, left))
+			ret = vbuf->status;
+		else
+			ret = completion_done(&vbuf->done) ? vbuf->status : -ETIMEDOUT;
+		if (ret && !b->ret)
+			b->ret = ret;
+		list_del(&vbuf->batch_node);
+		virtgpu_vbuf_put(vbuf);
+	}
+	return b->ret;
 }
 
 static void virtgpu_vbuf_complete(struct virtgpu_hw *hw,
@@ -226,6 +297,9 @@ void virtgpu_queue_drain(struct virtgpu_queue *q)
 
 	flush_work(&q->dequeue_work);
 	virtgpu_queue_dequeue_work(&q->dequeue_work);
+	spin_lock(&q->lock);
+	q->pending = 0;
+	spin_unlock(&q->lock);
 	while ((vbuf = virtqueue_detach_unused_buf(q->vq)))
 		virtgpu_vbuf_complete(q->hw, vbuf, -ENODEV);
 	wake_up_all(&q->ack_wait);

@@ -14,7 +14,17 @@ fi
 for c in /sys/class/drm/card*-*; do
 	[ -e "$c/status" ] && echo "=== connector ${c##*/}: $(cat "$c/status"), $(wc -l <"$c/modes") modes, first $(head -n 1 "$c/modes")"
 done
-sleep 1
+# Show the findings on the guest's own console (fbcon on our fbdev).
+if [ -c /dev/tty1 ]; then
+	{
+		printf '\033[2J\033[H'
+		echo "virtgpu on $(uname -r)"
+		echo
+		sed -n 's/^=== //p' "$VIRTGPU_RESULTS/script.log" 2>/dev/null
+		[ -n "${dir:-}" ] && cat "$dir/virtgpu/scanouts"
+	} >/dev/tty1 2>/dev/null
+fi
+sleep 2
 if size=$(screendump display 0); then
 	pass screenshot "$size"
 else

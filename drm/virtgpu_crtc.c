@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * CRTCs and their vblank. The device has no vblank interrupt, so each
+ * CRTC runs an hrtimer at its mode's refresh rate: page-flip events,
+ * drmWaitVBlank and sequence queries then behave like real hardware and
+ * clients are paced instead of spinning as fast as the host copies.
+ */
+#include <drm/drm_atomic.h>
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_modeset_helper_vtables.h>
+#include <drm/drm_print.h>
+#include <drm/drm_vblank.h>
+
+#include "virtgpu_drv.h"
+#include "virtgpu_modes.h"
+
+static enum hrtimer_restart virtgpu_vblank_fire(struct hrtimer *timer)
+{
+	struct virtgpu_output *output = container_of(timer, struct virtgpu_output,
+						     vblank_timer);
+
+	if (!READ_ONCE(output->vblank_on))
+		return HRTIMER_NORESTART;
+	/* Move on first: the timestamp below reads the previous expiry. */
+	hrtimer_forward_now(timer, output->vblank_period);
+	drm_crtc_handle_vblank(&output->crtc);
+	return HRTIMER_RESTART;
+}
+
+static int virtgpu_crtc_enable_vblank(struct drm_crtc *crtc)
+{
+	struct virtgpu_output *output = crtc_to_virtgpu_output(crtc);
+	struct drm_vblank_crtc *vblank = &crtc->dev->vblank[drm_crtc_index(crtc)];
+
+	output->vblank_period = ns_to_ktime(vblank->framedur_ns);
+	WRITE_ONCE(output->vblank_on, true);
+	hrtimer_start(&output->vblank_timer, output->vblank_period,
+		      HRTIMER_MODE_REL);
+	return 0;
+}
+
+/*
+ * Called with vblank locks held that the timer callback also takes, so do
+ * not wait for a running callback: it sees vblank_on false and stops.
+ */
+static void virtgpu_crtc_disable_vblank(struct drm_crtc *crtc)
+{
+	struct virtgpu_output *output = crtc_to_virtgpu_output(crtc);
+
+	WRITE_ONCE(output->vblank_on, false);
+	hrtimer_try_to_cancel(&output->vblank_timer);
+}
+
+/* The timer has been forwarded past the vblank being handled. */
+static bool virtgpu_crtc_get_vblank_timestamp(struct drm_crtc *crtc,
+					      int *max_error, ktime_t *time,
+					      bool in_vblank_irq)
+{
+	struct virtgpu_output *output = crtc_to_virtgpu_output(crtc);
+
+	if (!READ_ONCE(output->vblank_on))
+		return false;
+	*time = ktime_sub(hrtimer_get_expires(&output->vblank_timer),
+			  output->vblank_period);
+	*max_error = 0;
+	return true;
+}
+
+/* Only for sleepable teardown, after the CRTC has been turned off. */
+void virtgpu_crtc_stop_vblank(struct virtgpu_output *output)
+{
+	WRITE_ONCE(output->vblank_on, false);
+	hrtimer_cancel(&output->vblank_timer);
+}
+
+static enum drm_mode_status virtgpu_crtc_mode_valid(struct drm_crtc *crtc,
+						    const struct drm_display_mode *mode)
+{
+	return virtgpu_mode_valid(mode);
+}
+
+/* The host scans out the primary plane: an active CRTC needs one. */
+static int virtgpu_crtc_atomic_check(struct drm_crtc *crtc,
+				     struct drm_atomic_state *state)
+{
+	struct drm_crtc_state *cs = drm_atomic_get_new_crtc_state(state, crtc);
+
+	if (cs->active && !(cs->plane_mask & drm_plane_mask(crtc->primary)))
+		return -EINVAL;
+	return 0;
+}
+
+static void virtgpu_crtc_atomic_enable(struct drm_crtc *crtc,
+				       struct drm_atomic_state *state)
+{
+	drm_crtc_vblank_on(crtc);
+}
+
+static void virtgpu_crtc_atomic_disable(struct drm_crtc *crtc,
+					struct drm_atomic_state *state)
+{
+	struct virtgpu_device *vgdev = to_virtgpu_device(crtc->dev);
+	struct virtgpu_output *output = crtc_to_virtgpu_output(crtc);
+	struct drm_crtc_state *cs = drm_atomic_get_new_crtc_state(state, crtc);
+
+	virtgpu_cmd_set_scanout(&vgdev->hw, NULL, output->index, 0, 0, 0, 0, 0);
+	output->scanout_res_id = 0;
+	drm_crtc_vblank_off(crtc);
+
+	/* A disable with an event completes now: no more vblanks will come. */
+	spin_lock_irq(&crtc->dev->event_lock);
+	if (cs->event && !cs->active) {
+		drm_crtc_send_vblank_event(crtc, cs->event);
+		cs->event = NULL;
+	}
+	spin_unlock_irq(&crtc->dev->event_lock);
+}
+
+/* Deliver the commit's event at the next (simulated) vblank. */
+static void virtgpu_crtc_atomic_flush(struct drm_crtc *crtc,
+				      struct drm_atomic_state *state)
+{
+	struct drm_crtc_state *cs = drm_atomic_get_new_crtc_state(state, crtc);
+	struct drm_pending_vblank_event *event = cs->event;
+
+	if (!event)
+		return;
+	cs->event = NULL;
+	spin_lock_irq(&crtc->dev->event_lock);
+	if (cs->active && drm_crtc_vblank_get(crtc) == 0)
+		drm_crtc_arm_vblank_event(crtc, event);
+	else
+		drm_crtc_send_vblank_event(crtc, event);
+	spin_unlock_irq(&crtc->dev->event_lock);
+}
+
+static const struct drm_crtc_helper_funcs virtgpu_crtc_helper_funcs = {
+	.mode_valid = virtgpu_crtc_mode_valid,
+	.atomic_check = virtgpu_crtc_atomic_check,
+	.atomic_flush = virtgpu_crtc_atomic_flush,
+	.atomic_enable = virtgpu_crtc_atomic_enable,
+	.atomic_disable = virtgpu_crtc_atomic_disable,
+};
+
+static const struct drm_crtc_funcs virtgpu_crtc_funcs = {
+	.reset = drm_atomic_helper_crtc_reset,
+	.destroy = drm_crtc_cleanup,
+	.set_config = drm_atomic_helper_set_config,
+	.page_flip = drm_atomic_helper_page_flip,
+	.atomic_duplicate_state = drm_atomic_helper_crtc_duplicate_state,
+	.atomic_destroy_state = drm_atomic_helper_crtc_destroy_state,
+	.enable_vblank = virtgpu_crtc_enable_vblank,
+	.disable_vblank = virtgpu_crtc_disable_vblank,
+	.get_vblank_timestamp = virtgpu_crtc_get_vblank_timestamp,
+};
+
+int virtgpu_crtc_init(struct virtgpu_device *vgdev, struct virtgpu_output *output)
+{
+	int ret;
+
+	hrtimer_init(&output->vblank_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	output->vblank_timer.function = virtgpu_vblank_fire;
+	ret = drm_crtc_init_with_planes(&vgdev->base, &output->crtc,
+					&output->primary, &output->cursor_plane,
+					&virtgpu_crtc_funcs, NULL);
+	if (ret)
+		return ret;
+	drm_crtc_helper_add(&output->crtc, &virtgpu_crtc_helper_funcs);
+	return 0;
+}

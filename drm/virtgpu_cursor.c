@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The cursor plane. QEMU takes cursor images only from 64x64 resources, so
+ * each output owns one such resource and cursor framebuffers (any size up
+ * to 64x64, any pitch) are copied into it. The image must reach the host
+ * over the control queue before UPDATE_CURSOR arrives on the cursor queue,
+ * hence the bounded wait. Moves alone are asynchronous MOVE_CURSORs, which
+ * is also what legacy cursor ioctls get (atomic_async_update), so they
+ * never wait for a vblank nor race a pending flip's state.
+ */
+#include <linux/iosys-map.h>
+#include <linux/string.h>
+
+#include <drm/drm_atomic.h>
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_fourcc.h>
+#include <drm/drm_framebuffer.h>
+#include <drm/drm_gem_atomic_helper.h>
+#include <drm/drm_modeset_helper_vtables.h>
+#include <drm/drm_print.h>
+
+#include "virtgpu_compat_drm.h"
+#include "virtgpu_drv.h"
+#include "virtgpu_formats.h"
+
+#define VIRTGPU_CURSOR_BYTES	(VIRTGPU_CURSOR_DIM * VIRTGPU_CURSOR_DIM * 4)
+/* How long a cursor image upload may take before we show it anyway. */
+#define VIRTGPU_CURSOR_TIMEOUT	(HZ / 10)
+
+static struct virtgpu_output *cursor_to_output(struct drm_plane *plane)
+{
+	return container_of(plane, struct virtgpu_output, cursor_plane);
+}
+
+static int virtgpu_cursor_atomic_check(struct drm_plane *plane,
+				       struct drm_atomic_state *state)
+{
+	struct drm_plane_state *new = drm_atomic_get_new_plane_state(state, plane);
+	struct drm_crtc_state *crtc_state = NULL;
+	int ret;
+
+	if (new->crtc)
+		crtc_state = drm_atomic_get_new_crtc_state(state, new->crtc);
+	ret = drm_atomic_helper_check_plane_state(new, crtc_state,
+						  DRM_PLANE_NO_SCALING,
+						  DRM_PLANE_NO_SCALING, true, true);
+	if (ret || !new->fb)
+		return ret;
+	if (new->fb->width > VIRTGPU_CURSOR_DIM ||
+	    new->fb->height > VIRTGPU_CURSOR_DIM)
+		return -EINVAL;
+	return 0;
+}
+
+/* Copy the visible part of the cursor framebuffer into the 64x64 image. */
+static void virtgpu_cursor_copy(struct virtgpu_output *output,
+				struct drm_plane_state *new)
+{
+	struct drm_shadow_plane_state *shadow = to_drm_shadow_plane_state(new);
+	struct drm_framebuffer *fb = new->fb;
+	u32 w = drm_rect_width(&new->src) >> 16;
+	u32 h = drm_rect_height(&new->src) >> 16;
+	u32 x = new->src.x1 >> 16, y = new->src.y1 >> 16;
+	struct iosys_map src = shadow->data[0];
+	u8 *dst = output->cursor->kmem;
+	u32 row;
+
+	memset(dst, 0, VIRTGPU_CURSOR_BYTES);
+	iosys_map_incr(&src, fb->offsets[0] + (size_t)y * fb->pitches[0] + x * 4);
+	for (row = 0; row < h; row++) {
+		iosys_map_memcpy_from(dst + row * VIRTGPU_CURSOR_DIM * 4, &src, 0,
+				      w * 4);
+		iosys_map_incr(&src, fb->pitches[0]);
+	}
+}
+
+static void virtgpu_cursor_atomic_update(struct drm_plane *plane,
+					 struct drm_atomic_state *state)
+{
+	struct drm_plane_state *old = drm_atomic_get_old_plane_state(state, plane);
+	struct drm_plane_state *new = drm_atomic_get_new_plane_state(state, plane);
+	struct virtgpu_device *vgdev = to_virtgpu_device(plane->dev);
+	struct virtgpu_output *output = cursor_to_output(plane);
+	struct virtgpu_hw *hw = &vgdev->hw;
+	struct virtgpu_batch b;
+	int hot_x, hot_y, old_hot_x, old_hot_y;
+
+	if (!new->fb || !new->visible || !output->cursor) {
+		if (old->fb && old->visible)
+			virtgpu_cmd_update_cursor(hw, output->index, 0, 0, 0, 0, 0);
+		return;
+	}
+	virtgpu_cursor_hotspot(new, &hot_x, &hot_y);
+	virtgpu_cursor_hotspot(old, &old_hot_x, &old_hot_y);
+
+	if (new->fb == old->fb && old->visible && hot_x == old_hot_x &&
+	    hot_y == old_hot_y) {
+		virtgpu_cmd_move_cursor(hw, output->index, new->crtc_x,
+					new->crtc_y);
+		return;
+	}
+
+	virtgpu_cursor_copy(output, new);
+	virtgpu_hw_sync_backing(hw, output->cursor->sgt);
+	virtgpu_batch_init(&b);
+	virtgpu_cmd_transfer_to_host_2d(hw, &b, output->cursor->id, 0, 0, 0,
+					VIRTGPU_CURSOR_DIM, VIRTGPU_CURSOR_DIM);
+	virtgpu_hw_kick(hw);
+	if (virtgpu_batch_wait(&b, VIRTGPU_CURSOR_TIMEOUT))
+		drm_dbg_kms(plane->dev, "cursor upload slow or failed\n");
+	virtgpu_cmd_update_cursor(hw, output->index, output->cursor->id,
+				  new->crtc_x, new->crtc_y, hot_x, hot_y);
+}
+
+/* Legacy cursor moves: same image, new position, no vblank wait. */
+static int virtgpu_cursor_atomic_async_check(struct drm_plane *plane,
+					     struct drm_atomic_state *state)
+{
+	struct drm_plane_state *new = drm_atomic_get_new_plane_state(state, plane);
+	struct drm_plane_state *cur = plane->state;
+	int hot_x, hot_y, cur_hot_x, cur_hot_y;
+
+	if (!cur || !cur->fb || !cur->visible || cur->fb != new->fb ||
+	    cur->crtc != new->crtc || !new->crtc)
+		return -EINVAL;
+	virtgpu_cursor_hotspot(new, &hot_x, &hot_y);
+	virtgpu_cursor_hotspot(cur, &cur_hot_x, &cur_hot_y);
+	if (hot_x != cur_hot_x || hot_y != cur_hot_y ||
+	    new->src_w != cur->src_w || new->src_h != cur->src_h ||
+	    new->src_x != cur->src_x || new->src_y != cur->src_y ||
+	    new->crtc_w != cur->crtc_w || new->crtc_h != cur->crtc_h)
+		return -EINVAL;
+	return 0;
+}
+
+static void virtgpu_cursor_atomic_async_update(struct drm_plane *plane,
+					       struct drm_atomic_state *state)
+{
+	struct drm_plane_state *new = drm_atomic_get_new_plane_state(state, plane);
+	struct virtgpu_device *vgdev = to_virtgpu_device(plane->dev);
+	struct virtgpu_output *output = cursor_to_output(plane);
+
+	plane->state->crtc_x = new->crtc_x;
+	plane->state->crtc_y = new->crtc_y;
+	virtgpu_cmd_move_cursor(&vgdev->hw, output->index, new->crtc_x,
+				new->crtc_y);
+	virtgpu_hw_kick(&vgdev->hw);
+}
+
+static const struct drm_plane_helper_funcs virtgpu_cursor_helper_funcs = {
+	DRM_GEM_SHADOW_PLANE_HELPER_FUNCS,
+	.atomic_check = virtgpu_cursor_atomic_check,
+	.atomic_update = virtgpu_cursor_atomic_update,
+	.atomic_async_check = virtgpu_cursor_atomic_async_check,
+	.atomic_async_update = virtgpu_cursor_atomic_async_update,
+};
+
+static const struct drm_plane_funcs virtgpu_cursor_funcs = {
+	.update_plane = drm_atomic_helper_update_plane,
+	.disable_plane = drm_atomic_helper_disable_plane,
+	.destroy = drm_plane_cleanup,
+	DRM_GEM_SHADOW_PLANE_FUNCS,
+};
+
+int virtgpu_cursor_plane_init(struct virtgpu_device *vgdev,
+			      struct virtgpu_output *output)
+{
+	struct drm_plane *plane = &output->cursor_plane;
+	int ret;
+
+	ret = drm_universal_plane_init(&vgdev->base, plane, BIT(output->index),
+				       &virtgpu_cursor_funcs,
+				       virtgpu_cursor_formats,
+				       virtgpu_num_cursor_formats, NULL,
+				       DRM_PLANE_TYPE_CURSOR, NULL);
+	if (ret)
+		return ret;
+	drm_plane_helper_add(plane, &virtgpu_cursor_helper_funcs);
+
+	/* Without a cursor resource the plane still works, invisibly. */
+	ret = virtgpu_res_create_kmem(vgdev, VIRTGPU_CURSOR_BYTES,
+				      virtgpu_format_to_virtio(DRM_FORMAT_ARGB8888),
+				      VIRTGPU_CURSOR_DIM, VIRTGPU_CURSOR_DIM,
+				      &output->cursor);
+	if (ret)
+		drm_warn(&vgdev->base, "no cursor on scanout %u: %d\n",
+			 output->index, ret);
+	return 0;
+}

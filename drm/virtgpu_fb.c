@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Framebuffers. Creation validates the layout strictly (format, pitch,
+ * offset, object size) so bad input fails at ADDFB with -EINVAL. The host
+ * copy is a resource of the framebuffer's own format whose width is
+ * pitch / cpp, so the host's row stride equals ours; it is created on the
+ * framebuffer's first scanout and released with the framebuffer.
+ */
+#include <linux/slab.h>
+
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_damage_helper.h>
+#include <drm/drm_file.h>
+#include <drm/drm_fourcc.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_gem_framebuffer_helper.h>
+#include <drm/drm_print.h>
+
+#include "virtgpu_drv.h"
+#include "virtgpu_formats.h"
+
+static void virtgpu_fb_destroy(struct drm_framebuffer *fb)
+{
+	struct virtgpu_framebuffer *vfb = to_virtgpu_framebuffer(fb);
+
+	if (vfb->res)
+		virtgpu_res_release(to_virtgpu_device(fb->dev), vfb->res);
+	mutex_destroy(&vfb->lock);
+	drm_gem_fb_destroy(fb);	/* frees vfb: base is its first member */
+}
+
+static const struct drm_framebuffer_funcs virtgpu_fb_funcs = {
+	.destroy = virtgpu_fb_destroy,
+	.create_handle = drm_gem_fb_create_handle,
+	.dirty = drm_atomic_helper_dirtyfb,
+};
+
+struct drm_framebuffer *virtgpu_fb_create(struct drm_device *dev,
+					  struct drm_file *file,
+					  const struct drm_mode_fb_cmd2 *cmd)
+{
+	struct virtgpu_framebuffer *vfb;
+	struct drm_gem_object *obj;
+	int ret;
+
+	obj = drm_gem_object_lookup(file, cmd->handles[0]);
+	if (!obj)
+		return ERR_PTR(-ENOENT);
+	/* Foreign dma-bufs have no pages we can pin for the host. */
+	ret = obj->import_attach ? -EINVAL :
+	      virtgpu_fb_layout_check(cmd->pixel_format, cmd->width, cmd->height,
+				      cmd->pitches[0], cmd->offsets[0], obj->size);
+	drm_gem_object_put(obj);
+	if (ret) {
+		drm_dbg_kms(dev, "rejecting fb %ux%u %p4cc pitch %u offset %u\n",
+			    cmd->width, cmd->height, &cmd->pixel_format,
+			    cmd->pitches[0], cmd->offsets[0]);
+		return ERR_PTR(ret);
+	}
+
+	vfb = kzalloc(sizeof(*vfb), GFP_KERNEL);
+	if (!vfb)
+		return ERR_PTR(-ENOMEM);
+	mutex_init(&vfb->lock);
+	ret = drm_gem_fb_init_with_funcs(dev, &vfb->base, file, cmd,
+					 &virtgpu_fb_funcs);
+	if (ret) {
+		mutex_destroy(&vfb->lock);
+		kfree(vfb);
+		return ERR_PTR(ret);
+	}
+	return &vfb->base;
+}
+
+/* The framebuffer's host resource, created on first use. */
+int virtgpu_fb_get_res(struct virtgpu_device *vgdev, struct drm_framebuffer *fb,
+		       struct virtgpu_res **res)
+{
+	struct virtgpu_framebuffer *vfb = to_virtgpu_framebuffer(fb);
+	int ret = 0;
+
+	mutex_lock(&vfb->lock);
+	if (!vfb->res)
+		ret = virtgpu_res_create_shmem(vgdev, to_drm_gem_shmem_obj(fb->obj[0]),
+					       virtgpu_format_to_virtio(fb->format->format),
+					       fb->pitches[0] / fb->format->cpp[0],
+					       fb->height, &vfb->res);
+	*res = vfb->res;
+	mutex_unlock(&vfb->lock);
+	return ret;
+}

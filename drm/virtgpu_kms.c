@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Mode setting: one output (CRTC, primary and cursor plane, encoder,
+ * connector) per scanout, atomic helpers throughout, and a commit tail
+ * that notifies the device once for everything a commit queued.
+ */
+#include <drm/drm_atomic.h>
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_gem_framebuffer_helper.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_mode_config.h>
+#include <drm/drm_modeset_helper_vtables.h>
+#include <drm/drm_print.h>
+#include <drm/drm_probe_helper.h>
+#include <drm/drm_vblank.h>
+
+#include "virtgpu_drv.h"
+#include "virtgpu_modes.h"
+
+static void virtgpu_commit_tail(struct drm_atomic_state *state)
+{
+	struct drm_device *dev = state->dev;
+
+	drm_atomic_helper_commit_modeset_disables(dev, state);
+	drm_atomic_helper_commit_modeset_enables(dev, state);
+	drm_atomic_helper_commit_planes(dev, state,
+					DRM_PLANE_COMMIT_ACTIVE_ONLY);
+	/* One notification for every command of the commit. */
+	virtgpu_hw_kick(&to_virtgpu_device(dev)->hw);
+	drm_atomic_helper_commit_hw_done(state);
+	/*
+	 * Every CRTC of the commit has an event, sent at the next simulated
+	 * vblank; waiting for those tolerates a host that starves our timer
+	 * better than the 100 ms vblank-count wait would.
+	 */
+	drm_atomic_helper_wait_for_flip_done(dev, state);
+	drm_atomic_helper_cleanup_planes(dev, state);
+}
+
+static const struct drm_mode_config_helper_funcs virtgpu_mode_config_helpers = {
+	.atomic_commit_tail = virtgpu_commit_tail,
+};
+
+static const struct drm_mode_config_funcs virtgpu_mode_config_funcs = {
+	.fb_create = virtgpu_fb_create,
+	.atomic_check = drm_atomic_helper_check,
+	.atomic_commit = drm_atomic_helper_commit,
+};
+
+static int virtgpu_output_init(struct virtgpu_device *vgdev, unsigned int index)
+{
+	struct virtgpu_output *output = &vgdev->outputs[index];
+	int ret;
+
+	output->index = index;
+	ret = virtgpu_primary_plane_init(vgdev, output);
+	if (!ret)
+		ret = virtgpu_cursor_plane_init(vgdev, output);
+	if (!ret)
+		ret = virtgpu_crtc_init(vgdev, output);
+	if (!ret)
+		ret = virtgpu_connector_init(vgdev, output);
+	return ret;
+}
+
+int virtgpu_kms_init(struct virtgpu_device *vgdev)
+{
+	struct drm_device *dev = &vgdev->base;
+	unsigned int i;
+	int ret;
+
+	vgdev->num_outputs = vgdev->hw.num_scanouts;
+	if (!vgdev->num_outputs)
+		return 0;
+	/* Allocated before the mode config, so freed after its cleanup. */
+	vgdev->outputs = drmm_kcalloc(dev, vgdev->num_outputs,
+				      sizeof(*vgdev->outputs), GFP_KERNEL);
+	if (!vgdev->outputs)
+		return -ENOMEM;
+	ret = drmm_mode_config_init(dev);
+	if (ret)
+		return ret;
+
+	dev->mode_config.min_width = VIRTGPU_MIN_MODE_DIM;
+	dev->mode_config.min_height = VIRTGPU_MIN_MODE_DIM;
+	dev->mode_config.max_width = VIRTGPU_MAX_MODE_DIM;
+	dev->mode_config.max_height = VIRTGPU_MAX_MODE_DIM;
+	dev->mode_config.cursor_width = VIRTGPU_CURSOR_DIM;
+	dev->mode_config.cursor_height = VIRTGPU_CURSOR_DIM;
+	dev->mode_config.preferred_depth = 24;
+	dev->mode_config.fb_modifiers_not_supported = true;
+	dev->mode_config.funcs = &virtgpu_mode_config_funcs;
+	dev->mode_config.helper_private = &virtgpu_mode_config_helpers;
+
+	for (i = 0; i < vgdev->num_outputs; i++) {
+		ret = virtgpu_output_init(vgdev, i);
+		if (ret)
+			return ret;
+	}
+	ret = drm_vblank_init(dev, vgdev->num_outputs);
+	if (ret)
+		return ret;
+	drm_mode_config_reset(dev);
+	drm_kms_helper_poll_init(dev);
+	return 0;
+}
+
+/* After the device is unplugged: turn everything off, drop host state. */
+void virtgpu_kms_fini(struct virtgpu_device *vgdev)
+{
+	unsigned int i;
+
+	if (!vgdev->num_outputs)
+		return;
+	drm_kms_helper_poll_fini(&vgdev->base);
+	drm_atomic_helper_shutdown(&vgdev->base);
+	for (i = 0; i < vgdev->num_outputs; i++) {
+		virtgpu_crtc_stop_vblank(&vgdev->outputs[i]);
+		if (vgdev->outputs[i].cursor)
+			virtgpu_res_release(vgdev, vgdev->outputs[i].cursor);
+		vgdev->outputs[i].cursor = NULL;
+	}
+}
+
+/*
+ * The host changed its displays. Re-probe connectors; a pure resize does
+ * not change connector status, so send the uevent ourselves then.
+ */
+void virtgpu_kms_display_changed(struct virtgpu_device *vgdev)
+{
+	struct drm_device *dev = &vgdev->base;
+
+	if (!vgdev->num_outputs)
+		return;
+	if (!drm_helper_hpd_irq_event(dev))
+		drm_kms_helper_hotplug_event(dev);
+}

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The primary plane: shows a framebuffer's host resource on the scanout.
+ * An update uploads only the damaged rectangle (TRANSFER_TO_HOST_2D), sets
+ * the scanout when the resource or source changed, and flushes the damage;
+ * the commit tail notifies the device once for all of it.
+ */
+#include <drm/drm_atomic.h>
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_damage_helper.h>
+#include <drm/drm_fourcc.h>
+#include <drm/drm_framebuffer.h>
+#include <drm/drm_plane_helper.h>
+#include <drm/drm_modeset_helper_vtables.h>
+#include <drm/drm_print.h>
+
+#include "virtgpu_drv.h"
+#include "virtgpu_formats.h"
+
+static struct virtgpu_output *plane_to_output(struct drm_plane *plane)
+{
+	return container_of(plane, struct virtgpu_output, primary);
+}
+
+static int virtgpu_primary_atomic_check(struct drm_plane *plane,
+					struct drm_atomic_state *state)
+{
+	struct drm_plane_state *new = drm_atomic_get_new_plane_state(state, plane);
+	struct drm_crtc_state *crtc_state = NULL;
+
+	if (new->crtc)
+		crtc_state = drm_atomic_get_new_crtc_state(state, new->crtc);
+	/* The host scans out a whole resource region: no scaling or placing. */
+	return drm_atomic_helper_check_plane_state(new, crtc_state,
+						   DRM_PLANE_NO_SCALING,
+						   DRM_PLANE_NO_SCALING,
+						   false, true);
+}
+
+/* Make sure the framebuffer has a host copy before the commit is final. */
+static int virtgpu_primary_prepare_fb(struct drm_plane *plane,
+				      struct drm_plane_state *new)
+{
+	struct virtgpu_res *res;
+
+	if (!new->fb)
+		return 0;
+	return virtgpu_fb_get_res(to_virtgpu_device(plane->dev), new->fb, &res);
+}
+
+/*
+ * What to upload: everything when the host shows something else or the
+ * framebuffer changed (each buffer has its own host copy, and damage clips
+ * describe changes since the previous frame, not since this buffer was
+ * last shown), otherwise the merged damage.
+ */
+static bool virtgpu_primary_damage(struct drm_plane_state *old,
+				   struct drm_plane_state *new, bool full,
+				   struct drm_rect *rect)
+{
+	if (full || old->fb != new->fb) {
+		*rect = new->src;
+		drm_rect_fp_to_int(rect, rect);
+		return true;
+	}
+	return drm_atomic_helper_damage_merged(old, new, rect);
+}
+
+static void virtgpu_primary_atomic_update(struct drm_plane *plane,
+					  struct drm_atomic_state *state)
+{
+	struct drm_plane_state *old = drm_atomic_get_old_plane_state(state, plane);
+	struct drm_plane_state *new = drm_atomic_get_new_plane_state(state, plane);
+	struct virtgpu_device *vgdev = to_virtgpu_device(plane->dev);
+	struct virtgpu_output *output = plane_to_output(plane);
+	struct drm_framebuffer *fb = new->fb;
+	struct virtgpu_hw *hw = &vgdev->hw;
+	struct drm_rect src, damage = { };
+	struct virtgpu_res *res;
+	bool rescan, damaged;
+
+	if (!fb || !new->visible || !to_virtgpu_framebuffer(fb)->res)
+		return;
+	res = to_virtgpu_framebuffer(fb)->res;
+	src = new->src;
+	drm_rect_fp_to_int(&src, &src);
+	rescan = output->scanout_res_id != res->id ||
+		 !drm_rect_equals(&output->scanout_rect, &src);
+
+	damaged = virtgpu_primary_damage(old, new, rescan, &damage);
+	if (damaged) {
+		virtgpu_hw_sync_backing(hw, res->sgt);
+		virtgpu_cmd_transfer_to_host_2d(hw, NULL, res->id,
+						fb->offsets[0] +
+						(u64)damage.y1 * fb->pitches[0] +
+						damage.x1 * fb->format->cpp[0],
+						damage.x1, damage.y1,
+						drm_rect_width(&damage),
+						drm_rect_height(&damage));
+	}
+	if (rescan) {
+		virtgpu_cmd_set_scanout(hw, NULL, output->index, res->id, src.x1,
+					src.y1, drm_rect_width(&src),
+					drm_rect_height(&src));
+		output->scanout_res_id = res->id;
+		output->scanout_rect = src;
+	}
+	if (damaged)
+		virtgpu_cmd_resource_flush(hw, NULL, res->id, damage.x1, damage.y1,
+					   drm_rect_width(&damage),
+					   drm_rect_height(&damage));
+}
+
+static const struct drm_plane_helper_funcs virtgpu_primary_helper_funcs = {
+	.prepare_fb = virtgpu_primary_prepare_fb,
+	.atomic_check = virtgpu_primary_atomic_check,
+	.atomic_update = virtgpu_primary_atomic_update,
+};
+
+static const struct drm_plane_funcs virtgpu_primary_funcs = {
+	.update_plane = drm_atomic_helper_update_plane,
+	.disable_plane = drm_atomic_helper_disable_plane,
+	.destroy = drm_plane_cleanup,
+	.reset = drm_atomic_helper_plane_reset,
+	.atomic_duplicate_state = drm_atomic_helper_plane_duplicate_state,
+	.atomic_destroy_state = drm_atomic_helper_plane_destroy_state,
+};
+
+int virtgpu_primary_plane_init(struct virtgpu_device *vgdev,
+			       struct virtgpu_output *output)
+{
+	struct drm_plane *plane = &output->primary;
+	int ret;
+
+	ret = drm_universal_plane_init(&vgdev->base, plane, BIT(output->index),
+				       &virtgpu_primary_funcs,
+				       virtgpu_primary_formats,
+				       virtgpu_num_primary_formats, NULL,
+				       DRM_PLANE_TYPE_PRIMARY, NULL);
+	if (ret)
+		return ret;
+	drm_plane_helper_add(plane, &virtgpu_primary_helper_funcs);
+	drm_plane_enable_fb_damage_clips(plane);
+	return 0;
+}

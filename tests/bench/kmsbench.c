@@ -1,0 +1,606 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmsbench: display update throughput and latency through atomic KMS on dumb buffers.
+ *
+ *   kmsbench [-d /dev/dri/card0] [-m 1920x1080] [-t SECONDS] [-n MAX] [-T TESTS]
+ *
+ * Sets WxH on the first connected output (adding it as a user mode when the connector does
+ * not list it), then runs each test for SECONDS (default 5) or MAX updates, whichever ends
+ * first. TESTS is a comma list of (default: all, in this order)
+ *   flip        page flips between two unchanged buffers: commit -> event latency, pacing
+ *   full        full-frame updates: write all of the back buffer, flip, wait for the event
+ *   full-b2b    the same back to back: the next frame is written and committed without
+ *               waiting for the event (nonblocking commits; -EBUSY is retried)
+ *   damage      one buffer, a 64x64 region rewritten per update, committed with
+ *               FB_DAMAGE_CLIPS, waiting for each event
+ *   damage-b2b  the same back to back, without events
+ *   dirtyfb     the same region updates through the legacy DRM_IOCTL_MODE_DIRTYFB
+ *
+ * Every figure is one line "bench <name> <value> <unit>" on stdout; lines starting with '#'
+ * are commentary. Commits are nonblocking with DRM_MODE_PAGE_FLIP_EVENT where a test waits
+ * for events. "paced" says whether event intervals sit on multiples of the mode's refresh
+ * period (a driver with vblank pacing) or not (the in-tree driver up to 6.12 has no vblank
+ * and signals as soon as the commit has been queued to the host). On a paced driver every
+ * commit on a CRTC completes at most once per refresh (the DRM core makes nonblocking commits
+ * fail with -EBUSY, and blocking ones wait, until the previous one has flipped), so the
+ * b2b tests top out at the refresh rate there; the guest CPU time per update ("cpu_ms",
+ * from /proc/stat, all CPUs) is the figure that compares drivers independently of pacing.
+ *
+ * Exit status: 0 done, 1 error, 3 (KMS_EXIT_NO_KMS) the device has no KMS output to test.
+ */
+#include "kms.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <drm_fourcc.h>
+
+#define REGION 64		/* damage tests: edge of the square rewritten per update */
+#define EVENT_TIMEOUT_MS 5000
+
+struct samples {
+	double *v;
+	size_t n, cap;
+};
+
+struct bench {
+	int fd;
+	struct kms_output out;
+	drmModeModeInfo mode;
+	double period_ms;
+	struct kms_dumb buf[2];
+	int front;		/* index of the buffer on screen */
+	uint32_t p_fb, p_crtc, p_damage;
+	double seconds;
+	long max_updates;
+	/* page-flip event state */
+	bool got_event;
+	double event_rx_ms;	/* when we read it */
+	double event_ts_ms;	/* the kernel's timestamp in it */
+	unsigned int event_seq;
+};
+
+static void fig(const char *name, double value, const char *unit)
+{
+	printf("bench %s %.2f %s\n", name, value, unit);
+	fflush(stdout);
+}
+
+static void add(struct samples *s, double v)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 256;
+		s->v = realloc(s->v, s->cap * sizeof(*s->v));
+		if (!s->v)
+			die("out of memory");
+	}
+	s->v[s->n++] = v;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double mean(const struct samples *s)
+{
+	double sum = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		sum += s->v[i];
+	return s->n ? sum / s->n : 0;
+}
+
+/* Percentile p (0..100) of the samples, nearest rank; sorts them. */
+static double pct(struct samples *s, double p)
+{
+	size_t i;
+
+	if (!s->n)
+		return 0;
+	qsort(s->v, s->n, sizeof(*s->v), cmp_double);
+	i = (size_t)(p / 100.0 * s->n + 0.5);
+	i = i ? i - 1 : 0;
+	return s->v[i < s->n ? i : s->n - 1];
+}
+
+/*
+ * Paced: event intervals sit on non-zero multiples of the refresh period (within 15%) and
+ * none is shorter than half a period. Needs at least 5 intervals.
+ */
+static bool paced(struct samples *iv, double period)
+{
+	size_t on = 0;
+
+	if (iv->n < 5 || period <= 0)
+		return false;
+	for (size_t i = 0; i < iv->n; i++) {
+		double k = (int)(iv->v[i] / period + 0.5);
+
+		if (iv->v[i] < 0.5 * period)
+			return false;
+		if (k >= 1 && iv->v[i] > (k - 0.15) * period && iv->v[i] < (k + 0.15) * period)
+			on++;
+	}
+	return on * 10 >= iv->n * 9;
+}
+
+/* Busy and total jiffies of all CPUs, from the first line of /proc/stat. */
+static void cpu_jiffies(unsigned long long *busy, unsigned long long *total)
+{
+	unsigned long long v[8] = { 0 };
+	FILE *f = fopen("/proc/stat", "r");
+
+	*busy = *total = 0;
+	if (!f)
+		return;
+	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
+		   &v[3], &v[4], &v[5], &v[6], &v[7]) >= 4) {
+		for (int i = 0; i < 8; i++)
+			*total += v[i];
+		*busy = *total - v[3] - v[4];	/* minus idle and iowait */
+	}
+	fclose(f);
+}
+
+struct cpu_mark {
+	unsigned long long busy, total;
+};
+
+static void cpu_start(struct cpu_mark *m)
+{
+	cpu_jiffies(&m->busy, &m->total);
+}
+
+/* Guest CPU ms (all CPUs) spent since cpu_start, per update. */
+static double cpu_ms_per(const struct cpu_mark *m, long updates)
+{
+	unsigned long long busy, total;
+	double tick_ms = 1000.0 / sysconf(_SC_CLK_TCK);
+
+	cpu_jiffies(&busy, &total);
+	return updates ? (busy - m->busy) * tick_ms / updates : 0;
+}
+
+static void flip_handler(int fd, unsigned int seq, unsigned int sec, unsigned int usec,
+			 unsigned int crtc_id, void *data)
+{
+	struct bench *b = data;
+
+	(void)fd;
+	(void)crtc_id;
+	b->got_event = true;
+	b->event_rx_ms = now_ms();
+	b->event_ts_ms = sec * 1e3 + usec / 1e3;
+	b->event_seq = seq;
+}
+
+static void wait_event(struct bench *b)
+{
+	drmEventContext ev = { .version = 3, .page_flip_handler2 = flip_handler };
+	double end = now_ms() + EVENT_TIMEOUT_MS;
+
+	b->got_event = false;
+	while (!b->got_event) {
+		struct pollfd pfd = { .fd = b->fd, .events = POLLIN };
+		int left = (int)(end - now_ms());
+
+		if (left <= 0)
+			die("no page-flip event within %d ms", EVENT_TIMEOUT_MS);
+		if (poll(&pfd, 1, left) < 0 && errno != EINTR)
+			die("poll: %s", strerror(errno));
+		if (pfd.revents & POLLIN)
+			drmHandleEvent(b->fd, &ev);
+	}
+}
+
+/*
+ * Commit the primary plane showing buf[idx] (with a damage blob if non-zero). Nonblocking
+ * commits that find the previous one still in flight (-EBUSY) are retried; the number of
+ * retries is added to *ebusy if not NULL.
+ */
+static void commit(struct bench *b, int idx, uint32_t damage_blob, uint32_t flags, long *ebusy)
+{
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+	double end = now_ms() + EVENT_TIMEOUT_MS;
+	int ret;
+
+	drmModeAtomicAddProperty(req, b->out.primary_id, b->p_fb, b->buf[idx].fb_id);
+	drmModeAtomicAddProperty(req, b->out.primary_id, b->p_crtc, b->out.crtc_id);
+	if (damage_blob)
+		drmModeAtomicAddProperty(req, b->out.primary_id, b->p_damage, damage_blob);
+	while ((ret = drmModeAtomicCommit(b->fd, req, flags, b)) && errno == EBUSY &&
+	       (flags & DRM_MODE_ATOMIC_NONBLOCK)) {
+		if (now_ms() > end)
+			break;
+		if (ebusy)
+			(*ebusy)++;
+		usleep(100);
+	}
+	if (ret)
+		die("atomic commit (flags 0x%x): %s", flags, strerror(errno));
+	drmModeAtomicFree(req);
+}
+
+static void modeset(struct bench *b)
+{
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+	uint32_t blob, conn_crtc, mode_id, active;
+	uint32_t w = b->mode.hdisplay, h = b->mode.vdisplay;
+	struct { const char *name; uint32_t *id; } pp[] = {
+		{ "FB_ID", &b->p_fb }, { "CRTC_ID", &b->p_crtc },
+	};
+	const char *geo[] = { "SRC_X", "SRC_Y", "SRC_W", "SRC_H",
+			      "CRTC_X", "CRTC_Y", "CRTC_W", "CRTC_H" };
+	uint64_t geo_val[] = { 0, 0, (uint64_t)w << 16, (uint64_t)h << 16, 0, 0, w, h };
+
+	conn_crtc = kms_prop(b->fd, b->out.connector_id, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID",
+			     NULL);
+	mode_id = kms_prop(b->fd, b->out.crtc_id, DRM_MODE_OBJECT_CRTC, "MODE_ID", NULL);
+	active = kms_prop(b->fd, b->out.crtc_id, DRM_MODE_OBJECT_CRTC, "ACTIVE", NULL);
+	for (size_t i = 0; i < 2; i++)
+		*pp[i].id = kms_prop(b->fd, b->out.primary_id, DRM_MODE_OBJECT_PLANE, pp[i].name,
+				     NULL);
+	b->p_damage = kms_prop(b->fd, b->out.primary_id, DRM_MODE_OBJECT_PLANE,
+			       "FB_DAMAGE_CLIPS", NULL);
+	if (!conn_crtc || !mode_id || !active || !b->p_fb || !b->p_crtc)
+		die("missing atomic properties (connector CRTC_ID, CRTC MODE_ID/ACTIVE, plane "
+		    "FB_ID/CRTC_ID)");
+	if (drmModeCreatePropertyBlob(b->fd, &b->mode, sizeof(b->mode), &blob))
+		die("mode blob: %s", strerror(errno));
+	drmModeAtomicAddProperty(req, b->out.connector_id, conn_crtc, b->out.crtc_id);
+	drmModeAtomicAddProperty(req, b->out.crtc_id, mode_id, blob);
+	drmModeAtomicAddProperty(req, b->out.crtc_id, active, 1);
+	drmModeAtomicAddProperty(req, b->out.primary_id, b->p_fb, b->buf[0].fb_id);
+	drmModeAtomicAddProperty(req, b->out.primary_id, b->p_crtc, b->out.crtc_id);
+	for (size_t i = 0; i < 8; i++) {
+		uint32_t id = kms_prop(b->fd, b->out.primary_id, DRM_MODE_OBJECT_PLANE, geo[i],
+				       NULL);
+
+		if (!id)
+			die("plane has no %s property", geo[i]);
+		drmModeAtomicAddProperty(req, b->out.primary_id, id, geo_val[i]);
+	}
+	if (drmModeAtomicCommit(b->fd, req, DRM_MODE_ATOMIC_ALLOW_MODESET, NULL))
+		die("modeset %s: %s", b->mode.name, strerror(errno));
+	drmModeAtomicFree(req);
+	drmModeDestroyPropertyBlob(b->fd, blob);
+	b->front = 0;
+}
+
+static bool time_left(struct bench *b, double start, long n)
+{
+	if (b->max_updates && n >= b->max_updates)
+		return false;
+	return n < 3 || now_ms() - start < b->seconds * 1000;
+}
+
+/* Full-buffer content for frame n: changes every frame. */
+static void write_frame(struct kms_dumb *d, long n)
+{
+	uint32_t base = 0x00204080u + (uint32_t)n * 0x00030507u;
+
+	for (uint32_t y = 0; y < d->height; y++) {
+		uint32_t *p = (uint32_t *)((char *)d->map + (size_t)y * d->pitch);
+		uint32_t v = (base + y * 0x00010101u) & 0x00ffffffu;
+
+		for (uint32_t x = 0; x < d->width; x++)
+			p[x] = v;
+	}
+}
+
+static void region_at(struct bench *b, long n, int *x, int *y)
+{
+	int cols = b->mode.hdisplay / REGION, rows = b->mode.vdisplay / REGION;
+
+	*x = (int)(n % cols) * REGION;
+	*y = (int)((n / cols) % rows) * REGION;
+}
+
+static void report_events(const char *t, struct bench *b, struct samples *lat,
+			  struct samples *iv)
+{
+	char name[64];
+	bool p = paced(iv, b->period_ms);
+
+	snprintf(name, sizeof(name), "%s_latency_ms", t);
+	fig(name, mean(lat), "ms");
+	snprintf(name, sizeof(name), "%s_latency_p95_ms", t);
+	fig(name, pct(lat, 95), "ms");
+	snprintf(name, sizeof(name), "%s_interval_p50_ms", t);
+	fig(name, pct(iv, 50), "ms");
+	snprintf(name, sizeof(name), "%s_paced", t);
+	fig(name, p, "bool");
+}
+
+static void test_flip(struct bench *b)
+{
+	struct samples lat = { 0 }, iv = { 0 };
+	double start = now_ms(), prev_ts = 0, t0;
+	unsigned int seq0 = 0;
+	long n = 0;
+
+	while (time_left(b, start, n)) {
+		t0 = now_ms();
+		commit(b, !b->front, 0, DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT,
+		       NULL);
+		wait_event(b);
+		b->front = !b->front;
+		add(&lat, b->event_rx_ms - t0);
+		if (n == 0)
+			seq0 = b->event_seq;
+		else
+			add(&iv, b->event_ts_ms - prev_ts);
+		prev_ts = b->event_ts_ms;
+		n++;
+	}
+	fig("flip_rate", n * 1000.0 / (now_ms() - start), "flips/s");
+	fig("flip_event_seq_advance", b->event_seq - seq0, "vblanks");
+	report_events("flip", b, &lat, &iv);
+	free(lat.v);
+	free(iv.v);
+}
+
+static void test_full(struct bench *b)
+{
+	struct samples lat = { 0 }, iv = { 0 }, wr = { 0 };
+	double start = now_ms(), prev_ts = 0, t0, t1;
+	struct cpu_mark cpu;
+	long n = 0;
+
+	cpu_start(&cpu);
+	while (time_left(b, start, n)) {
+		t0 = now_ms();
+		write_frame(&b->buf[!b->front], n);
+		t1 = now_ms();
+		commit(b, !b->front, 0, DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT,
+		       NULL);
+		wait_event(b);
+		b->front = !b->front;
+		add(&wr, t1 - t0);
+		add(&lat, b->event_rx_ms - t1);
+		if (n)
+			add(&iv, b->event_ts_ms - prev_ts);
+		prev_ts = b->event_ts_ms;
+		n++;
+	}
+	t0 = now_ms() - start;
+	fig("full_fps", n * 1000.0 / t0, "frames/s");
+	fig("full_ms_per_frame", t0 / n, "ms");
+	fig("full_write_ms", mean(&wr), "ms");
+	fig("full_cpu_ms", cpu_ms_per(&cpu, n), "ms");
+	fig("full_upload_MBps", n * (double)b->buf[0].pitch * b->buf[0].height / 1e3 / t0,
+	    "MB/s");
+	report_events("full", b, &lat, &iv);
+	free(lat.v);
+	free(iv.v);
+	free(wr.v);
+}
+
+static void test_full_b2b(struct bench *b)
+{
+	double start = now_ms(), t;
+	struct cpu_mark cpu;
+	long n = 0, ebusy = 0;
+
+	cpu_start(&cpu);
+	while (time_left(b, start, n + 1)) {
+		write_frame(&b->buf[!b->front], n);
+		commit(b, !b->front, 0, DRM_MODE_ATOMIC_NONBLOCK, &ebusy);
+		b->front = !b->front;
+		n++;
+	}
+	/* The last frame waits for its event, so every frame is in the figure. */
+	write_frame(&b->buf[!b->front], n);
+	commit(b, !b->front, 0, DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT, &ebusy);
+	wait_event(b);
+	b->front = !b->front;
+	n++;
+	t = now_ms() - start;
+	fig("full_b2b_fps", n * 1000.0 / t, "frames/s");
+	fig("full_b2b_ms_per_frame", t / n, "ms");
+	fig("full_b2b_cpu_ms", cpu_ms_per(&cpu, n), "ms");
+	fig("full_b2b_ebusy_per_frame", (double)ebusy / n, "retries");
+}
+
+static uint32_t damage_blob(struct bench *b, int x, int y)
+{
+	struct drm_mode_rect r = { x, y, x + REGION, y + REGION };
+	uint32_t id;
+
+	if (drmModeCreatePropertyBlob(b->fd, &r, sizeof(r), &id))
+		die("damage blob: %s", strerror(errno));
+	return id;
+}
+
+static void test_damage(struct bench *b, bool b2b)
+{
+	struct samples lat = { 0 }, iv = { 0 };
+	struct kms_dumb *d = &b->buf[b->front];
+	double start = now_ms(), prev_ts = 0, t0, t;
+	const char *name = b2b ? "damage_b2b" : "damage";
+	struct cpu_mark cpu;
+	long n = 0, ebusy = 0;
+	char fname[64];
+	int x, y;
+
+	snprintf(fname, sizeof(fname), "%s_supported", name);
+	fig(fname, b->p_damage != 0, "bool");
+	if (!b->p_damage) {
+		printf("# %s: the primary plane has no FB_DAMAGE_CLIPS property\n", name);
+		return;
+	}
+	cpu_start(&cpu);
+	while (time_left(b, start, n)) {
+		bool last = b2b && !time_left(b, start, n + 1);
+		uint32_t blob;
+
+		region_at(b, n, &x, &y);
+		kms_fill(d, x, y, REGION, REGION, 0x00ff0000u ^ (uint32_t)n * 0x0a0b0cu);
+		blob = damage_blob(b, x, y);
+		t0 = now_ms();
+		if (b2b && !last) {
+			commit(b, b->front, blob, DRM_MODE_ATOMIC_NONBLOCK, &ebusy);
+		} else {
+			commit(b, b->front, blob,
+			       DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT, &ebusy);
+			wait_event(b);
+			add(&lat, b->event_rx_ms - t0);
+			if (lat.n > 1)
+				add(&iv, b->event_ts_ms - prev_ts);
+			prev_ts = b->event_ts_ms;
+		}
+		drmModeDestroyPropertyBlob(b->fd, blob);
+		n++;
+	}
+	t = now_ms() - start;
+	snprintf(fname, sizeof(fname), "%s_ups", name);
+	fig(fname, n * 1000.0 / t, "updates/s");
+	snprintf(fname, sizeof(fname), "%s_ms_per_update", name);
+	fig(fname, t / n, "ms");
+	snprintf(fname, sizeof(fname), "%s_cpu_ms", name);
+	fig(fname, cpu_ms_per(&cpu, n), "ms");
+	if (b2b) {
+		snprintf(fname, sizeof(fname), "%s_ebusy_per_update", name);
+		fig(fname, (double)ebusy / n, "retries");
+	} else {
+		report_events(name, b, &lat, &iv);
+	}
+	free(lat.v);
+	free(iv.v);
+}
+
+static void test_dirtyfb(struct bench *b)
+{
+	struct kms_dumb *d = &b->buf[b->front];
+	struct samples call = { 0 };
+	double start = now_ms(), t0, t;
+	struct cpu_mark cpu;
+	long n = 0;
+	int x, y;
+
+	cpu_start(&cpu);
+	while (time_left(b, start, n)) {
+		drmModeClip clip;
+		int ret;
+
+		region_at(b, n, &x, &y);
+		kms_fill(d, x, y, REGION, REGION, 0x0000ff00u ^ (uint32_t)n * 0x0c0b0au);
+		clip = (drmModeClip){ x, y, x + REGION, y + REGION };
+		t0 = now_ms();
+		ret = drmModeDirtyFB(b->fd, d->fb_id, &clip, 1) ? errno : 0;
+		if (n == 0)
+			fig("dirtyfb_supported", ret != ENOSYS && ret != EOPNOTSUPP, "bool");
+		if (ret == ENOSYS || ret == EOPNOTSUPP) {
+			printf("# dirtyfb: DRM_IOCTL_MODE_DIRTYFB: %s\n", strerror(ret));
+			free(call.v);
+			return;
+		}
+		if (ret)
+			die("DIRTYFB: %s", strerror(ret));
+		add(&call, now_ms() - t0);
+		n++;
+	}
+	t = now_ms() - start;
+	fig("dirtyfb_ups", n * 1000.0 / t, "updates/s");
+	fig("dirtyfb_ms_per_update", t / n, "ms");
+	fig("dirtyfb_ioctl_ms", mean(&call), "ms");
+	fig("dirtyfb_cpu_ms", cpu_ms_per(&cpu, n), "ms");
+	free(call.v);
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: kmsbench [-d DEVICE] [-m WxH] [-t SECONDS] [-n MAX] "
+		"[-T flip,full,full-b2b,damage,damage-b2b,dirtyfb]\n");
+	exit(2);
+}
+
+static bool wanted(const char *list, const char *t)
+{
+	size_t len = strlen(t);
+
+	for (const char *p = list; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, t, len) && (p[len] == ',' || p[len] == '\0'))
+			return true;
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	const char *dev = "/dev/dri/card0", *tests = "flip,full,full-b2b,damage,damage-b2b,dirtyfb";
+	struct bench b = { .seconds = 5 };
+	int w = 1920, h = 1080, opt, ret;
+	const char *why;
+	uint64_t seq, ns;
+	bool user_mode;
+
+	while ((opt = getopt(argc, argv, "d:m:t:n:T:h")) != -1) {
+		switch (opt) {
+		case 'd': dev = optarg; break;
+		case 'm': if (sscanf(optarg, "%dx%d", &w, &h) != 2) usage(); break;
+		case 't': b.seconds = atof(optarg); break;
+		case 'n': b.max_updates = atol(optarg); break;
+		case 'T': tests = optarg; break;
+		default: usage();
+		}
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	b.fd = kms_open(dev);
+	if (drmSetClientCap(b.fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1))
+		die("DRM_CLIENT_CAP_UNIVERSAL_PLANES: %s", strerror(errno));
+	ret = kms_find_output(b.fd, &b.out, &why);
+	if (ret == KMS_EXIT_NO_KMS) {
+		printf("# no KMS: %s\n", why);
+		fig("kms", 0, "bool");
+		return KMS_EXIT_NO_KMS;
+	}
+	if (drmSetClientCap(b.fd, DRM_CLIENT_CAP_ATOMIC, 1))
+		die("DRM_CLIENT_CAP_ATOMIC: %s", strerror(errno));
+	if (!b.out.primary_id)
+		die("no primary plane for CRTC %u", b.out.crtc_id);
+	user_mode = !kms_find_mode(b.fd, b.out.connector_id, w, h, &b.mode);
+	if (user_mode)
+		kms_make_mode(w, h, &b.mode);
+	b.period_ms = 1000.0 / kms_mode_refresh(&b.mode);
+	for (int i = 0; i < 2; i++) {
+		ret = kms_dumb_create(b.fd, &b.buf[i], w, h, DRM_FORMAT_XRGB8888);
+		if (ret)
+			die("dumb buffer %dx%d: %s", w, h, strerror(-ret));
+		write_frame(&b.buf[i], -1 - i);
+	}
+	modeset(&b);
+	printf("# %s, CRTC %u, primary plane %u, mode %s %.2f Hz%s\n", b.out.connector_name,
+	       b.out.crtc_id, b.out.primary_id, b.mode.name, kms_mode_refresh(&b.mode),
+	       user_mode ? " (user mode)" : "");
+	fig("kms", 1, "bool");
+	fig("mode_width", w, "px");
+	fig("mode_height", h, "px");
+	fig("mode_refresh", kms_mode_refresh(&b.mode), "Hz");
+	fig("mode_user", user_mode, "bool");
+	fig("vblank", drmCrtcGetSequence(b.fd, b.out.crtc_id, &seq, &ns) == 0, "bool");
+	fig("damage_clips_prop", b.p_damage != 0, "bool");
+	if (wanted(tests, "flip"))
+		test_flip(&b);
+	if (wanted(tests, "full"))
+		test_full(&b);
+	if (wanted(tests, "full-b2b"))
+		test_full_b2b(&b);
+	if (wanted(tests, "damage"))
+		test_damage(&b, false);
+	if (wanted(tests, "damage-b2b"))
+		test_damage(&b, true);
+	if (wanted(tests, "dirtyfb"))
+		test_dirtyfb(&b);
+	printf("# done\n");
+	for (int i = 0; i < 2; i++)
+		kms_dumb_destroy(b.fd, &b.buf[i]);
+	close(b.fd);
+	return 0;
+}

@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Display benchmark: boot a guest per driver and kernel, run kmsbench, print a table.
+
+  tests/bench/run.py [--kernels newest|all|6.1,6.12|KVER] [--drivers ours,intree]
+                     [--seconds 5] [--mode 1920x1080] [--tests flip,full,...] [--out DIR]
+
+Each boot: -device virtio-gpu-pci,xres=W,yres=H and tests/guest/bench.sh, which runs
+tests/bench/build/kmsbench (built here first with make -C tests/bench) for SECONDS per
+benchmark. The figures ("bench <name> <value> <unit>", see kmsbench.c) are tabulated side by
+side, one column per kernel/driver. This is not a test: no figure passes or fails. The exit
+status is 1 only if a benchmark run itself failed (kmsbench error, guest crash or timeout,
+kernel warning); a driver without KMS yet shows "no KMS", one that is not built "not built".
+Results: tests/out/bench-<time>/<kernel>/<driver>/ (bench.txt, script.log, ...) and table.txt.
+"""
+import argparse
+import datetime
+import json
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+sys.dont_write_bytecode = True
+BENCH = Path(__file__).resolve().parent
+TREE = BENCH.parent.parent
+sys.path.insert(0, str(TREE / 'tests/vm'))
+import suite  # noqa: E402  (kernel selection, shared with the guest suite)
+import vmrun  # noqa: E402
+
+
+def pick_kernels(spec):
+    if spec == 'newest':
+        return suite.select_kernels('all')[-1:]
+    return suite.select_kernels(spec)
+
+
+def parse_figures(path):
+    """{name: (value, unit)} in file order, from "bench NAME VALUE UNIT" lines."""
+    figs = {}
+    if path.exists():
+        for line in path.read_text(errors='replace').splitlines():
+            f = line.split()
+            if len(f) == 4 and f[0] == 'bench':
+                figs[f[1]] = (f[2], f[3])
+    return figs
+
+
+def run_one(kernel, driver, a, results):
+    """Returns (status, figures, detail); status: ok, no KMS, not built, error."""
+    if driver == 'ours' and not (TREE / 'build' / kernel / 'virtgpu.ko').exists():
+        return 'not built', {}, f'build/{kernel}/virtgpu.ko missing (make KVER={kernel})'
+    w, h = a.mode.split('x')
+    script = f'tests/guest/bench.sh seconds={a.seconds} mode={a.mode}'
+    if a.tests:
+        script += f' tests={a.tests}'
+    s = vmrun.run(kernel=kernel, devices=[f'virtio-gpu-pci,xres={w},yres={h}'],
+                  driver=driver, script=script, results=results, label='bench',
+                  timeout=180 + 10 * a.seconds)
+    tests = {t['name']: t for t in s['tests']}
+    # Other guests share the host's CPUs: its load (this guest included) says how noisy
+    # the figures are.
+    figs = {'host_load_1min': (open('/proc/loadavg').read().split()[0], 'loadavg'),
+            **parse_figures(results / 'bench.txt')}
+    bench = tests.get('bench', {'status': 'FAIL', 'detail': 'no bench result'})
+    failed = [f"{t['name']}: {t['detail']}" for t in s['tests'] if t['status'] == 'FAIL']
+    if failed:
+        return 'error', figs, '; '.join(failed)
+    if bench['status'] == 'SKIP':
+        return 'no KMS', figs, bench['detail']
+    return 'ok', figs, ''
+
+
+def table(runs):
+    """runs: [(column, status, figures)] -> text table, one row per figure."""
+    names, units = [], {}
+    for _, _, figs in runs:
+        for n, (_, unit) in figs.items():
+            if n not in units:
+                names.append(n)
+                units[n] = unit
+    cols = [c for c, _, _ in runs]
+    rows = [['', *cols, 'unit'], ['status', *[st for _, st, _ in runs], '']]
+    for n in names:
+        rows.append([n, *[figs[n][0] if n in figs else '-' for _, _, figs in runs], units[n]])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for r in rows:
+        cells = [r[0].ljust(widths[0])]
+        cells += [c.rjust(w) for c, w in zip(r[1:-1], widths[1:-1])]
+        out.append('  '.join(cells + [r[-1]]).rstrip())
+    return '\n'.join(out) + '\n'
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--kernels', default='newest',
+                   help='newest (default), all, or a comma list of series/releases')
+    p.add_argument('--drivers', default='ours,intree', help='comma list of ours, intree')
+    p.add_argument('--seconds', type=int, default=5, help='per benchmark (default 5)')
+    p.add_argument('--mode', default='1920x1080', help='WxH, also the device xres/yres')
+    p.add_argument('--tests', help='kmsbench -T list (default: all)')
+    p.add_argument('--out', type=Path, help='results dir (default tests/out/bench-<time>)')
+    a = p.parse_args()
+    drivers = a.drivers.split(',')
+    if not set(drivers) <= {'ours', 'intree'}:
+        p.error('--drivers: ours and/or intree')
+    if subprocess.run(['make', '--no-print-directory', '-C', str(BENCH)],
+                      stdout=sys.stderr).returncode:
+        sys.exit('bench: building tests/bench failed')
+    out = (a.out or TREE / 'tests/out' /
+           datetime.datetime.now().strftime('bench-%Y%m%d-%H%M%S')).resolve()
+    runs, errors = [], []
+    for kernel in pick_kernels(a.kernels):
+        for driver in drivers:
+            print(f'bench: {kernel} {driver}', file=sys.stderr)
+            status, figs, detail = run_one(kernel, driver, a, out / kernel / driver)
+            col = f'{kernel.split("-")[0].split("+")[0]}/{driver}'
+            print(f'bench: {kernel} {driver}: {status}' + (f' ({detail})' if detail else ''),
+                  file=sys.stderr)
+            if status == 'error':
+                errors.append(f'{kernel}/{driver}: {detail}')
+            runs.append((col, status, figs))
+    text = table(runs)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / 'table.txt').write_text(text)
+    (out / 'bench.json').write_text(json.dumps(
+        [{'column': c, 'status': s, 'figures': f} for c, s, f in runs], indent=1) + '\n')
+    print(text, end='')
+    print(f'results: {out}', file=sys.stderr)
+    for e in errors:
+        print(f'bench: ERROR {e}', file=sys.stderr)
+    sys.exit(1 if errors else 0)
+
+
+if __name__ == '__main__':
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))   # let vmrun stop its QEMU
+    main()

@@ -1,0 +1,250 @@
+#!/bin/bash
+# Desktop stacks on the driver under test: Weston (DRM backend, seatd) and Xorg (modesetting).
+#   Weston: a weston.ini with a known solid background and a top panel of a known colour;
+#     weston-starts (socket up, output enabled, still running), weston-screenshot (head 0
+#     shows exactly those colours: Weston really drew through KMS), weston-stops (SIGTERM ends
+#     it with status 0 and the DRM master is free again).
+#   Xorg: Xorg :1 with the modesetting driver forced on /dev/dri/card0; xorg-starts,
+#     xrandr-outputs (each connected sysfs connector is listed with modes and a current mode
+#     equal to the sysfs preferred mode), xorg-screenshot (xsetroot -solid paints the root
+#     window a known colour, head 0 shows it), xorg-stops.
+# Screenshots: weston.png and xorg.png (+ .ppm) in the results dir; logs weston.log,
+# Xorg.1.log, xrandr.txt.
+# Arguments (KEY=VALUE): renderer=pixman|gl (Weston, default pixman), limit=S (default 90:
+# how long each stack may take to show its colours under TCG).
+set -uo pipefail
+. "$VIRTGPU_TREE/tests/guest/lib.sh"
+
+renderer=pixman limit=90
+for kv in "$@"; do
+	case $kv in
+	renderer=* | limit=*) eval "${kv%%=*}=\${kv#*=}" ;;
+	*) echo "desktop.sh: unknown argument $kv" >&2; exit 2 ;;
+	esac
+done
+
+R=$VIRTGPU_RESULTS
+W=/tmp/desktop
+mkdir -p "$W"
+
+# Colours (RGB hex): Weston's background and panel, Xorg's root window.
+WESTON_BG=204080 WESTON_PANEL=e08020 XORG_ROOT=c03060
+
+# check_shot NAME SPEC...: screendump head 0 to NAME.ppm and check pixels. SPEC is
+# "X,Y=RRGGBB" with X and Y as fractions of the width and height (0.5,0.5 = centre), or
+# "X,Ypx=RRGGBB" with Y in pixels from the top. Prints what it saw; exit 0 if all match.
+check_shot() {
+	_n=$1
+	shift
+	screendump "$_n" 0 >/dev/null || return 2
+	python3 - "$R/$_n.ppm" "$@" <<'EOF'
+import re, sys
+data = open(sys.argv[1], 'rb').read()
+m = re.match(rb'P6\s+(\d+)\s+(\d+)\s+255\s', data)
+w, h = int(m[1]), int(m[2])
+pix = data[m.end():]
+ok, seen = True, []
+for spec in sys.argv[2:]:
+    pos, want = spec.split('=')
+    xs, ys = pos.split(',')
+    x = min(w - 1, int(float(xs) * w))
+    y = int(ys[:-2]) if ys.endswith('px') else min(h - 1, int(float(ys) * h))
+    got = pix[(y * w + x) * 3:(y * w + x) * 3 + 3].hex()
+    seen.append(f'({x},{y})={got}' + ('' if got == want else f'!={want}'))
+    ok &= got == want
+distinct = len({pix[i:i + 3] for i in range(0, len(pix), 3 * 997)})
+print(f'{w}x{h} {" ".join(seen)} ({distinct} colours sampled)')
+sys.exit(0 if ok else 1)
+EOF
+}
+
+# wait_shot NAME TIMEOUT SPEC...: check_shot until it passes or TIMEOUT seconds pass.
+wait_shot() {
+	_n=$1 _t=$2
+	shift 2
+	_end=$(($(date +%s) + _t))
+	while :; do
+		_out=$(check_shot "$_n" "$@") && { echo "$_out"; return 0; }
+		[ "$(date +%s)" -lt "$_end" ] || { echo "$_out"; return 1; }
+		sleep 2
+	done
+}
+
+# stop_pid PID TIMEOUT: SIGTERM, wait; prints and returns the exit status (1 after SIGKILL).
+stop_pid() {
+	kill -TERM "$1" 2>/dev/null
+	_i=0
+	while kill -0 "$1" 2>/dev/null; do
+		_i=$((_i + 1))
+		if [ "$_i" -gt $(($2 * 5)) ]; then
+			kill -KILL "$1" 2>/dev/null
+			wait "$1" 2>/dev/null
+			echo "killed"
+			return 1
+		fi
+		sleep 0.2
+	done
+	wait "$1"
+	_st=$?
+	echo "exit status $_st"
+	return "$_st"
+}
+
+# stopped NAME PID: stop_pid in this shell (not through check, whose command substitution is a
+# subshell that cannot wait for our children); PASS if it exited 0 within 20 s of SIGTERM.
+stopped() {
+	stop_pid "$2" 20 >"$W/stop.txt" 2>&1
+	_st=$?
+	echo "$1: $(cat "$W/stop.txt")"
+	if [ "$_st" = 0 ]; then pass "$1" "$(cat "$W/stop.txt")"; else fail "$1" "$(cat "$W/stop.txt")"; fi
+}
+
+# The DRM master is free when a new client can become master: SET_MASTER on a
+# fresh fd of card0 (DRM_IOCTL_SET_MASTER = 0x641e).
+master_free() {
+	python3 - <<'EOF'
+import fcntl, os, sys
+fd = os.open('/dev/dri/card0', os.O_RDWR)
+try:
+    fcntl.ioctl(fd, 0x641e)   # SET_MASTER: fails with EBUSY while someone else holds it
+except OSError as e:
+    sys.exit(f'card0 master busy: {e}')
+EOF
+}
+
+check load load_driver || { finish; exit 0; }
+conns=$(for c in /sys/class/drm/card0-*; do
+	[ "$(cat "$c/status" 2>/dev/null)" = connected ] && echo "${c##*/card0-}"
+done)
+conn0=$(echo "$conns" | head -n 1)
+pref=$(head -n 1 "/sys/class/drm/card0-$conn0/modes" 2>/dev/null)
+echo "connected: $(echo $conns), preferred mode of $conn0: $pref"
+
+### Weston ##########################################################################
+cat >"$W/weston.ini" <<EOF
+[core]
+idle-time=0
+require-input=false
+
+[shell]
+background-color=0xff$WESTON_BG
+panel-color=0xff$WESTON_PANEL
+panel-position=top
+clock-format=none
+locking=false
+animation=none
+close-animation=none
+startup-animation=none
+focus-animation=none
+
+[output]
+name=$conn0
+mode=preferred
+EOF
+
+# seatd hands weston the DRM device (and would hand it input devices); root in the guest.
+seatd -l info >"$W/seatd.log" 2>&1 &
+seatd_pid=$!
+for _ in $(seq 50); do [ -S /run/seatd.sock ] && break; sleep 0.2; done
+sock=wayland-virtgpu
+LIBSEAT_BACKEND=seatd SEATD_SOCK=/run/seatd.sock \
+	weston --backend=drm --renderer="$renderer" --drm-device=card0 --continue-without-input \
+	--config="$W/weston.ini" --socket="$sock" --idle-time=0 --log="$R/weston.log" \
+	>"$W/weston.out" 2>&1 &
+weston_pid=$!
+weston_up() {
+	for _ in $(seq $((limit * 5))); do
+		kill -0 "$weston_pid" 2>/dev/null || { echo "weston exited: $(tail -n 5 "$R/weston.log" "$W/weston.out")"; return 1; }
+		[ -S "$XDG_RUNTIME_DIR/$sock" ] && grep -q 'launching.*desktop-shell' "$R/weston.log" 2>/dev/null &&
+			{ grep -E 'Output .* (enabled|repaint)|Output .*, \(connector|mode' "$R/weston.log" | head -n 3; return 0; }
+		sleep 0.2
+	done
+	echo "no socket $XDG_RUNTIME_DIR/$sock after ${limit}s"
+	return 1
+}
+if check weston-starts weston_up; then
+	# Background in the middle, panel along the top (a few pixels down, away from any
+	# launcher icon at the left).
+	check weston-screenshot wait_shot weston "$limit" \
+		"0.5,0.5=$WESTON_BG" "0.25,0.75=$WESTON_BG" "0.5,4px=$WESTON_PANEL" "0.75,4px=$WESTON_PANEL"
+	stopped weston-stops "$weston_pid"
+else
+	skip weston-screenshot "weston did not start"
+	kill -KILL "$weston_pid" 2>/dev/null
+fi
+stop_pid "$seatd_pid" 10 >/dev/null
+cat "$W/weston.out" "$W/seatd.log"
+check weston-master-released master_free
+
+### Xorg ############################################################################
+cat >"$W/xorg.conf" <<'EOF'
+Section "ServerFlags"
+	Option "AutoAddDevices" "false"
+	Option "AutoAddGPU" "false"
+	Option "BlankTime" "0"
+	Option "StandbyTime" "0"
+	Option "SuspendTime" "0"
+	Option "OffTime" "0"
+EndSection
+
+Section "Device"
+	Identifier "virtgpu"
+	Driver "modesetting"
+	Option "kmsdev" "/dev/dri/card0"
+	Option "AccelMethod" "none"
+EndSection
+
+Section "Screen"
+	Identifier "screen"
+	Device "virtgpu"
+	DefaultDepth 24
+EndSection
+
+Section "ServerLayout"
+	Identifier "layout"
+	Screen "screen"
+EndSection
+EOF
+export DISPLAY=:1
+Xorg :1 -noreset -nolisten tcp -config "$W/xorg.conf" -logfile "$R/Xorg.1.log" \
+	>"$W/xorg.out" 2>&1 &
+xorg_pid=$!
+xorg_up() {
+	for _ in $(seq $((limit * 2))); do
+		kill -0 "$xorg_pid" 2>/dev/null || { echo "Xorg exited: $(tail -n 8 "$W/xorg.out")"; return 1; }
+		xset q >/dev/null 2>&1 && { grep -E 'modeset\(0\): (Output|Driver)|EE' "$R/Xorg.1.log" | head; return 0; }
+		sleep 0.5
+	done
+	echo "Xorg :1 did not answer in ${limit}s"
+	return 1
+}
+# xrandr: every connected connector is listed as connected, with modes, and the current
+# mode (*) of the first one is the kernel's preferred mode.
+xrandr_ok() {
+	xrandr --verbose >"$R/xrandr-verbose.txt" 2>&1
+	xrandr >"$R/xrandr.txt" 2>&1 || { cat "$R/xrandr.txt"; return 1; }
+	cat "$R/xrandr.txt"
+	for c in $conns; do
+		grep -q "^$c connected" "$R/xrandr.txt" || { echo "$c not connected in xrandr"; return 1; }
+	done
+	# Mode lines of the first connector: indented lines until the next output line.
+	modes=$(awk -v c="$conn0" '$1 == c { on = 1; next } /^[^ ]/ { on = 0 } on' "$R/xrandr.txt")
+	n=$(echo "$modes" | grep -c 'x')
+	cur=$(echo "$modes" | awk '/\*/ { print $1; exit }')
+	echo "$conn0: $n modes, current ${cur:-none}, kernel preferred $pref"
+	[ "$n" -ge 1 ] && [ -n "$cur" ] && [ "$cur" = "$pref" ]
+}
+if check xorg-starts xorg_up; then
+	check xrandr-outputs xrandr_ok
+	xsetroot -solid "#$XORG_ROOT"
+	check xorg-screenshot wait_shot xorg "$limit" \
+		"0.5,0.5=$XORG_ROOT" "0.1,0.1=$XORG_ROOT" "0.9,0.9=$XORG_ROOT"
+	stopped xorg-stops "$xorg_pid"
+else
+	skip xrandr-outputs "Xorg did not start"
+	skip xorg-screenshot "Xorg did not start"
+	kill -KILL "$xorg_pid" 2>/dev/null
+fi
+cat "$W/xorg.out"
+check xorg-master-released master_free
+finish

@@ -1,0 +1,338 @@
+#!/bin/bash
+# Pixel tests: tools/kmstest/build/vgpu-kmstest puts known images on the display with atomic
+# KMS and dumb buffers; QEMU's screendump reads each head back and tools/kmstest/ppmcmp.py
+# compares it with the image the tool says the head must show, pixel for pixel.
+#
+# Arguments (words, any order):
+#   formats=F,...   DRM fourccs of the single-head cases, XR24 AR24 XB24 AB24 BX24 BA24 RX24
+#                   RA24 (default XR24). The first one is also used by the other cases.
+#   modes=M,...     WxH (from the connector's list, else CVT-RB 60 Hz) or WxH@R (always
+#                   CVT-RB); default 1024x768. The first one is used by the non-format cases.
+#   head=N          connector/scanout of the single-head cases (default 0)
+#   heads=N         the multihead case lights connectors 0..N-1 in one atomic commit, head i
+#                   with mode i of modes= (cycling) and its own pattern (default 1)
+#   cases=C,...     single (every format x mode), multihead, damage-clips, damage-dirtyfb,
+#                   damage-outside-untouched, damage-dirtyfb-outside-untouched,
+#                   damage-outside-2clips, flip, pitch, offset, pitch-offset (default single)
+#   flips=N         page flips of the flip case (default 60)
+#   settle=S        keep reading the screen back for up to S s before a FAIL (default 2)
+#   perturb=X,Y     test the test: invert one expected pixel, so every compare must FAIL
+# A RESULT per case, named like xr24-1024x768-head0, heads4-head2, damage-clips,
+# flip-last-shown, pitch-offset; plus ppmcmp-detects-1px (a negative control, once).
+# Files: NAME.png (the screen) stays in the results; on a FAIL also NAME.ppm,
+# NAME.expected.ppm, NAME.diff.png (differing pixels red) and NAME.cmp.txt.
+set -u
+. "$VIRTGPU_TREE/tests/guest/lib.sh"
+
+KMSTEST=$VIRTGPU_TREE/tools/kmstest/build/vgpu-kmstest
+PPMCMP=$VIRTGPU_TREE/tools/kmstest/ppmcmp.py
+
+formats=XR24 modes=1024x768 head=0 heads=1 cases=single flips=60 settle=2 perturb=
+for kv in "$@"; do
+	case $kv in
+	formats=* | modes=* | head=* | heads=* | cases=* | flips=* | settle=* | perturb=*)
+		eval "${kv%%=*}=\${kv#*=}" ;;
+	*) echo "pixels.sh: unknown argument $kv" >&2; exit 2 ;;
+	esac
+done
+IFS=, read -r -a format_list <<<"$formats"
+IFS=, read -r -a mode_list <<<"$modes"
+IFS=, read -r -a case_list <<<"$cases"
+fmt0=${format_list[0]}
+mode0=${mode_list[0]}
+
+work=/tmp/pixels
+mkdir -p "$work"
+tool_pid=
+tool_t0=
+tool_err=
+detail=
+negative_done=
+
+lower() { printf '%s' "$1" | tr '[:upper:]' '[:lower:]'; }
+now_us() { echo "${EPOCHREALTIME/./}"; }
+secs_since() { awk -v a="$1" -v b="$(now_us)" 'BEGIN { printf "%.1f", (b - a) / 1e6 }'; }
+
+# start_tool COMMAND [OPTIONS...] HEAD...: run vgpu-kmstest in the background. It writes the
+# expected image of head i to $work/exp-i.ppm, then the step number to $work/ready.
+start_tool() {
+	local cmd=$1
+	shift
+	rm -f "$work/ready" "$work"/exp-*.ppm
+	echo "+ vgpu-kmstest $cmd $*"
+	"$KMSTEST" "$cmd" --expect "$work/exp" --ready "$work/ready" --hold 120 "$@" \
+		>"$work/tool.log" 2>&1 &
+	tool_pid=$!
+	tool_t0=$(now_us)
+}
+
+# wait_step N: until the tool has committed step N. On failure $tool_err says why.
+wait_step() {
+	local end=$(($(date +%s) + 60)) rc
+	while [ "$(cat "$work/ready" 2>/dev/null)" != "$1" ]; do
+		if ! kill -0 "$tool_pid" 2>/dev/null; then
+			wait "$tool_pid"
+			rc=$?
+			tool_pid=
+			sed 's/^/  | /' "$work/tool.log"
+			tool_err="vgpu-kmstest exited $rc: $(tail -n 1 "$work/tool.log")"
+			return 1
+		fi
+		if [ "$(date +%s)" -ge "$end" ]; then
+			tool_err="vgpu-kmstest did not reach step $1 in 60 s"
+			return 1
+		fi
+		sleep 0.1
+	done
+	echo "  step $1 committed [$(secs_since "$tool_t0") s after start]"
+}
+
+# stop_tool: SIGTERM (the tool then drops its framebuffers and exits), log its output.
+stop_tool() {
+	[ -n "$tool_pid" ] || return 0
+	kill -TERM "$tool_pid" 2>/dev/null
+	wait "$tool_pid"
+	tool_pid=
+	sed 's/^/  | /' "$work/tool.log"
+}
+
+# cmp_images SCREEN EXPECTED [ppmcmp options]: ppmcmp's report in $cmp_out, its status.
+cmp_images() {
+	local a=$1 b=$2 t0 rc
+	shift 2
+	t0=$(now_us)
+	cmp_out=$(python3 -S "$PPMCMP" ${perturb:+--perturb "$perturb"} "$@" "$a" "$b" 2>&1)
+	rc=$?
+	echo "  ppmcmp: $(head -n 1 <<<"$cmp_out") [$(secs_since "$t0") s]"
+	return "$rc"
+}
+
+# same SCREEN EXPECTED: byte-identical files need no Python (QEMU writes the same P6 header
+# as the tool); anything else goes to ppmcmp (QEMU 7.2 pads rows of odd widths, for one).
+same() {
+	if [ -z "$perturb" ] && cmp -s "$1" "$2"; then
+		cmp_out="identical"
+		return 0
+	fi
+	cmp_images "$1" "$2"
+}
+
+# The comparison can fail: one inverted pixel in the last corner of a matching image.
+negative_control() {
+	local w=$1 h=$2 screen=$3 expected=$4
+	[ -z "$negative_done" ] && [ -z "$perturb" ] || return 0
+	negative_done=1
+	python3 -S "$PPMCMP" --perturb "$((w - 1)),$((h - 1))" "$screen" "$expected" \
+		>"$work/neg.txt"
+	if [ $? = 1 ] && grep -q "^${w}x${h}: 1 pixels differ" "$work/neg.txt"; then
+		pass ppmcmp-detects-1px "$(head -n 1 "$work/neg.txt")"
+	else
+		fail ppmcmp-detects-1px "$(head -n 1 "$work/neg.txt")"
+	fi
+}
+
+# keep_failure NAME EXPECTED: the evidence of a FAIL into the results directory.
+keep_failure() {
+	cmp_images "$work/screen.ppm" "$2" --max 20 --diff "$VIRTGPU_RESULTS/$1.diff.png"
+	printf '%s\n' "$cmp_out" >"$VIRTGPU_RESULTS/$1.cmp.txt"
+	sed 's/^/  /' "$VIRTGPU_RESULTS/$1.cmp.txt"
+	cp "$2" "$VIRTGPU_RESULTS/$1.expected.ppm"
+}
+
+# verify NAME HEAD EXPECTED [stable]: screendump HEAD as NAME until it matches EXPECTED:
+# at least twice and for up to $settle s (the device works asynchronously). With "stable"
+# the screen is read once more a second after the match and must still match.
+# The outcome is in $detail.
+verify() {
+	local name=$1 h=$2 exp=$3 stable=${4-} t0 t1 n=0 size screen=$VIRTGPU_RESULTS/$1.ppm
+	t0=$(now_us)
+	while :; do
+		n=$((n + 1))
+		t1=$(now_us)
+		if ! size=$(screendump "$name" "$h" 2>&1); then
+			detail="screendump of head $h failed: $size"
+			return 1
+		fi
+		echo "  screendump $name head $h: ${size/ /x} [$(secs_since "$t1") s]"
+		# One big read: small reads (cmp's) cost a 9p round trip each.
+		dd if="$screen" of="$work/screen.ppm" bs=4M 2>/dev/null
+		same "$work/screen.ppm" "$exp" && break
+		if [ "$n" -ge 2 ] && [ "$(($(now_us) - t0))" -ge "$((settle * 1000000))" ]; then
+			detail="$(head -n 1 <<<"$cmp_out")$(grep '^hint:' <<<"$cmp_out" |
+				sed 's/^/; /') (still after $n screendumps in $(secs_since "$t0") s)"
+			keep_failure "$name" "$exp"
+			return 1
+		fi
+		sleep 0.3
+	done
+	detail="pixel-exact ${size/ /x}$(sed -n 's/.*identical\( (.*)\)$/\1/p' <<<"$cmp_out") on screendump $n ($(secs_since "$t0") s)"
+	if [ -n "$stable" ]; then
+		sleep 1
+		screendump "$name" "$h" >/dev/null 2>&1
+		dd if="$screen" of="$work/screen.ppm" bs=4M 2>/dev/null
+		if ! same "$work/screen.ppm" "$exp"; then
+			detail="matched, then 1 s later: $(head -n 1 <<<"$cmp_out")"
+			keep_failure "$name" "$exp"
+			return 1
+		fi
+		detail="$detail, unchanged 1 s later"
+	fi
+	# shellcheck disable=SC2086
+	negative_control $size "$work/screen.ppm" "$exp"
+	rm -f "$screen"	# the PNG stays for a look
+}
+
+# result NAME STATUS-OF-VERIFY [PREFIX]: a RESULT line from verify's outcome.
+result() {
+	if [ "$2" = 0 ]; then
+		pass "$1" "${3:+$3: }$detail"
+	else
+		fail "$1" "${3:+$3: }$detail"
+	fi
+}
+
+# The mode's name in test names: 1001x701@60 -> 1001x701.
+mode_name() { echo "${1%@*}"; }
+
+# How the tool set a head up, for the detail: "CVT-RB" or "listed", pitch and offset.
+tool_note() {
+	local src fb
+	src=$(grep -q "^head $1: .* CVT-RB mode " "$work/tool.log" && echo CVT-RB || echo listed)
+	fb=$(sed -n "s/^head $1: fb [0-9]* [A-Z0-9]* [0-9x]* \(pitch [0-9]* offset [0-9]*\).*/\1/p" \
+		"$work/tool.log" | head -n 1)
+	echo "$src mode, $fb"
+}
+
+case_single() {
+	local fmt=$1 mode=$2 name rc
+	name=$(lower "$fmt")-$(mode_name "$mode")-head$head
+	start_tool show "$head:$mode:$fmt"
+	if ! wait_step 1; then
+		fail "$name" "$tool_err"
+		return
+	fi
+	verify "$name" "$head" "$work/exp-0.ppm"
+	rc=$?
+	result "$name" "$rc" "$fmt $(tool_note 0)"
+	stop_tool
+}
+
+case_multihead() {
+	local i specs=() name mode rc
+	for ((i = 0; i < heads; i++)); do
+		specs+=("$i:${mode_list[i % ${#mode_list[@]}]}:$fmt0")
+	done
+	start_tool show "${specs[@]}"
+	if ! wait_step 1; then
+		for ((i = 0; i < heads; i++)); do
+			fail "heads$heads-head$i" "$tool_err"
+		done
+		return
+	fi
+	for ((i = 0; i < heads; i++)); do
+		name=heads$heads-head$i
+		mode=${mode_list[i % ${#mode_list[@]}]}
+		verify "$name" "$i" "$work/exp-$i.ppm"
+		rc=$?
+		result "$name" "$rc" "$fmt0 $(mode_name "$mode") seed $((8 * i)), $(tool_note "$i")"
+	done
+	stop_tool
+}
+
+# case_damage NAME [TOOL OPTIONS]: full frame first (checked), then SIGUSR1 makes the tool
+# repaint rectangles (and with --outside everything else too) and declare only the
+# rectangles as damaged; the screen must change exactly there.
+case_damage() {
+	local name=$1 stable='' rc rects
+	shift
+	case " $* " in *" --outside "*) stable=stable ;; esac
+	start_tool damage "$@" "$head:$mode0:$fmt0"
+	if ! wait_step 1; then
+		fail "$name" "$tool_err"
+		return
+	fi
+	if ! verify "$name-full" "$head" "$work/exp-0.ppm"; then
+		fail "$name" "first full frame: $detail"
+		stop_tool
+		return
+	fi
+	kill -USR1 "$tool_pid"
+	if ! wait_step 2; then
+		fail "$name" "$tool_err"
+		return
+	fi
+	rects=$(sed -n 's/^head 0: damage //p' "$work/tool.log" | paste -sd' ')
+	verify "$name" "$head" "$work/exp-0.ppm" $stable
+	rc=$?
+	result "$name" "$rc" "damage $rects"
+	stop_tool
+}
+
+case_flip() {
+	local name=flip-last-shown rc
+	start_tool flip --count "$flips" "$head:$mode0:$fmt0"
+	if ! wait_step 1; then
+		fail "$name" "$tool_err"
+		return
+	fi
+	verify "$name" "$head" "$work/exp-0.ppm"
+	rc=$?
+	result "$name" "$rc" "$(sed -n 's/^flip: //p' "$work/tool.log")"
+	stop_tool
+}
+
+# case_layout NAME TOOL OPTIONS: a framebuffer with a larger pitch and/or an offset.
+case_layout() {
+	local name=$1 rc
+	shift
+	start_tool show "$@" "$head:$mode0:$fmt0"
+	if ! wait_step 1; then
+		fail "$name" "$tool_err"
+		return
+	fi
+	verify "$name" "$head" "$work/exp-0.ppm"
+	rc=$?
+	result "$name" "$rc" "$(tool_note 0)"
+	stop_tool
+}
+
+if [ ! -x "$KMSTEST" ]; then
+	fail kmstest-built "$KMSTEST missing: build it with make -C tools/kmstest"
+	finish
+	exit 0
+fi
+check load load_driver || { finish; exit 0; }
+"$KMSTEST" list | sed 's/^/  | /'
+
+for c in "${case_list[@]}"; do
+	case $c in
+	single)
+		for mode in "${mode_list[@]}"; do
+			for fmt in "${format_list[@]}"; do
+				case_single "$fmt" "$mode"
+			done
+		done
+		;;
+	multihead) case_multihead ;;
+	damage-clips) case_damage damage-clips ;;
+	damage-dirtyfb) case_damage damage-dirtyfb --dirtyfb ;;
+	damage-outside-untouched) case_damage damage-outside-untouched --outside ;;
+	damage-dirtyfb-outside-untouched)
+		case_damage damage-dirtyfb-outside-untouched --dirtyfb --outside
+		;;
+	damage-outside-2clips)
+		# Two small clips far apart with everything else changed: a driver that uploads
+		# the clips' bounding box (allowed, but wasteful) shows the change in between.
+		case_damage damage-outside-2clips --outside --rect 16,16,8,8 \
+			--rect 500,400,8,8
+		;;
+	flip) case_flip ;;
+	pitch) case_layout pitch --pad 64 ;;
+	offset) case_layout offset --offset 5 ;;
+	pitch-offset) case_layout pitch-offset --pad 64 --offset 3,32 ;;
+	*) fail "case-$c" "unknown case $c" ;;
+	esac
+done
+
+stop_tool
+finish

@@ -1,0 +1,280 @@
+#!/usr/bin/env python3
+"""Run a curated IGT test list inside a test guest (called by tests/guest/igt.sh).
+
+  igt_run.py --testlist tests/igt/testlist.txt --expect tests/igt/expect-intree-6.12.txt \
+      --results /mnt/results [--only BIN,...] [--all] [--timeout S] [--deadline S]
+
+Every selected subtest runs in its own process (`BIN --run-subtest NAME`, like igt_runner and
+drm-ci), in its own process group, under a per-subtest timeout (SIGTERM so IGT's exit handlers
+restore the display, SIGKILL 5 s later). The outcome comes from IGT's "Subtest NAME: RESULT"
+line, else from the exit status.
+
+Writes into --results:
+  igt-results.txt   "binary@subtest pass|fail|skip|timeout|crash|notrun", one line each
+  igt-timings.txt   "binary@subtest outcome seconds"
+  igt-dmesg.txt     kernel log lines each subtest produced that look like a kernel problem
+  igt/BINARY.log    IGT's output of every subtest of BINARY
+  results.txt       one "RESULT PASS|FAIL BINARY p/f/s ..." line per binary, appended as soon
+                    as the binary is done (the protocol of tests/guest/lib.sh), then
+                    "RESULT ... igt-total ..."
+A binary's line is PASS when every subtest the expectation file does not list passed;
+subtests the file lists (drm-ci style "binary@subtest,Fail|Skip|Timeout|Crash|Flake") may
+have any outcome: a listed one that passes is reported as "now passing", not as a failure.
+Python 3 standard library only.
+"""
+import argparse
+import fnmatch
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+IGT_DIR = Path('/usr/libexec/igt-gpu-tools')
+OUTCOMES = {'SUCCESS': 'pass', 'FAIL': 'fail', 'SKIP': 'skip', 'CRASH': 'crash',
+            'TIMEOUT': 'timeout', 'ABORT': 'crash'}
+EXIT_CODES = {0: 'pass', 77: 'skip', 78: 'timeout', 98: 'fail', 112: 'crash'}
+DMESG_BAD = re.compile(
+    r'WARNING:|BUG:|kernel BUG at|Oops|KASAN|UBSAN:|refcount_t|lockdep|'
+    r'possible circular locking|INFO: task .* blocked|general protection fault|'
+    r'Call Trace:|Kernel panic')
+EXPECT_KINDS = ('Fail', 'Skip', 'Timeout', 'Crash', 'Flake')
+
+
+def parse_testlist(path):
+    """Lines "BINARY [timeout=S] FILTER..." -> [(binary, timeout or None, filters)].
+    A filter is a glob on subtest names; "!glob" removes what earlier filters added. A binary
+    may appear on several lines (e.g. slow subtests with a longer timeout); a subtest takes the
+    timeout of the first line that selects it."""
+    entries = []
+    for n, line in enumerate(Path(path).read_text().splitlines(), 1):
+        line = line.split('#', 1)[0].split()
+        if not line:
+            continue
+        binary, rest = line[0], line[1:]
+        timeout = None
+        if rest and rest[0].startswith('timeout='):
+            timeout = float(rest.pop(0).split('=', 1)[1])
+        if not rest:
+            sys.exit(f'{path}:{n}: no subtest filter (use * for all)')
+        entries.append((binary, timeout, rest))
+    return entries
+
+
+def select(subtests, filters):
+    chosen = []
+    for f in filters:
+        if f.startswith('!'):
+            chosen = [s for s in chosen if not fnmatch.fnmatchcase(s, f[1:])]
+        else:
+            chosen += [s for s in subtests if fnmatch.fnmatchcase(s, f) and s not in chosen]
+    return chosen
+
+
+def parse_expect(path):
+    """drm-ci style "binary@subtest,Kind" -> {name: kind}; the name may be a glob."""
+    exp = {}
+    if not path or not Path(path).exists():
+        return exp
+    for n, line in enumerate(Path(path).read_text().splitlines(), 1):
+        line = line.split('#', 1)[0].strip()
+        if not line:
+            continue
+        name, _, kind = line.rpartition(',')
+        if kind not in EXPECT_KINDS or '@' not in name:
+            sys.exit(f'{path}:{n}: want "binary@subtest,{"|".join(EXPECT_KINDS)}"')
+        exp[name] = kind
+    return exp
+
+
+def expected(exp, name):
+    if name in exp:
+        return exp[name]
+    for pat, kind in exp.items():
+        if fnmatch.fnmatchcase(name, pat):
+            return kind
+    return None
+
+
+def list_subtests(binary):
+    out = subprocess.run([str(IGT_DIR / binary), '--list-subtests'], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True, timeout=60)
+    return [s for s in out.stdout.split() if s]
+
+
+class Kmsg:
+    """New kernel log lines since the last call (reads /dev/kmsg non-blocking)."""
+
+    def __init__(self):
+        try:
+            self.fd = os.open('/dev/kmsg', os.O_RDONLY | os.O_NONBLOCK)
+            os.lseek(self.fd, 0, os.SEEK_END)
+        except OSError:
+            self.fd = None
+
+    def new_lines(self):
+        lines = []
+        while self.fd is not None:
+            try:
+                rec = os.read(self.fd, 8192).decode(errors='replace')
+            except BlockingIOError:
+                break
+            except OSError:   # EPIPE: the ring buffer overwrote records; go on
+                continue
+            if not rec:
+                break
+            head, _, text = rec.partition(';')
+            lines.append(text.rstrip('\n'))
+        return lines
+
+
+def run_subtest(binary, subtest, timeout, log, env):
+    """Returns (outcome, seconds)."""
+    log.write(f'===== {binary} --run-subtest {subtest} (timeout {timeout:g}s)\n')
+    log.flush()
+    start = time.monotonic()
+    p = subprocess.Popen([str(IGT_DIR / binary), '--run-subtest', subtest], env=env,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, start_new_session=True)
+    timed_out = False
+    try:
+        out, _ = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        os.killpg(p.pid, signal.SIGTERM)
+        try:
+            out, _ = p.communicate(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            out, _ = p.communicate()
+    secs = time.monotonic() - start
+    text = out.decode(errors='replace')
+    log.write(text)
+    outcome = None
+    m = re.search(r'^Subtest ' + re.escape(subtest) + r': (\w+)', text, re.M)
+    if timed_out:
+        outcome = 'timeout'
+    elif m:
+        outcome = OUTCOMES.get(m[1], 'fail')
+    elif p.returncode < 0:
+        outcome = 'crash'
+    else:
+        outcome = EXIT_CODES.get(p.returncode, 'fail')
+    log.write(f'===== {binary}@{subtest}: {outcome} in {secs:.1f}s (exit {p.returncode})\n')
+    log.flush()
+    return outcome, secs
+
+
+def result_line(results, status, name, detail):
+    line = f'RESULT {status} {name} {detail}'.rstrip()
+    with open(results / 'results.txt', 'a') as f:
+        f.write(line + '\n')
+    print(line, flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--testlist', required=True)
+    ap.add_argument('--expect', help='expectation file (missing: every subtest must pass)')
+    ap.add_argument('--results', type=Path, required=True)
+    ap.add_argument('--only', help='comma list of binaries to run')
+    ap.add_argument('--all', action='store_true', help='every subtest, ignoring the filters')
+    ap.add_argument('--timeout', type=float, help='override every per-subtest timeout')
+    ap.add_argument('--default-timeout', type=float, default=60)
+    ap.add_argument('--deadline', type=float, default=0,
+                    help='seconds: start no subtest after this (the rest are "notrun")')
+    a = ap.parse_args()
+
+    env = dict(os.environ, IGT_FORCE_DRIVER='virtio_gpu')
+    exp = parse_expect(a.expect)
+    only = set(a.only.split(',')) if a.only else None
+    logdir = a.results / 'igt'
+    logdir.mkdir(parents=True, exist_ok=True)
+    kmsg = Kmsg()
+    start = time.monotonic()
+
+    # Merge the test list per binary, keeping the order of first appearance.
+    plan = {}   # binary -> [(subtest, timeout)]
+    for binary, timeout, filters in parse_testlist(a.testlist):
+        if only and binary not in only:
+            continue
+        if not (IGT_DIR / binary).exists():
+            plan.setdefault(binary, None)
+            continue
+        if plan.get(binary, []) is None:
+            continue
+        subs = list_subtests(binary)
+        have = {s for s, _ in plan.get(binary, [])}
+        for s in select(subs, ['*'] if a.all else filters):
+            if s not in have:
+                t = a.timeout or timeout or a.default_timeout
+                plan.setdefault(binary, []).append((s, t))
+
+    res_f = open(a.results / 'igt-results.txt', 'a')
+    tim_f = open(a.results / 'igt-timings.txt', 'a')
+    dmesg_f = open(a.results / 'igt-dmesg.txt', 'a')
+    totals = dict(pass_=0, fail=0, skip=0, other=0)
+    bad_bins = []
+    for binary, subs in plan.items():
+        if subs is None:
+            result_line(a.results, 'FAIL', binary, f'{IGT_DIR / binary} not installed')
+            bad_bins.append(binary)
+            continue
+        bstart = time.monotonic()
+        counts = {}
+        regressions, fixed, dmesg_subs = [], [], []
+        with open(logdir / f'{binary}.log', 'a') as log:
+            for sub, timeout in subs:
+                name = f'{binary}@{sub}'
+                if a.deadline and time.monotonic() - start > a.deadline:
+                    outcome, secs = 'notrun', 0.0
+                else:
+                    kmsg.new_lines()
+                    outcome, secs = run_subtest(binary, sub, timeout, log, env)
+                    bad = [l for l in kmsg.new_lines() if DMESG_BAD.search(l)]
+                    if bad:
+                        dmesg_subs.append(sub)
+                        dmesg_f.write(''.join(f'{name}: {l}\n' for l in bad))
+                        dmesg_f.flush()
+                res_f.write(f'{name} {outcome}\n')
+                res_f.flush()
+                tim_f.write(f'{name} {outcome} {secs:.1f}\n')
+                tim_f.flush()
+                print(f'igt: {name} {outcome} {secs:.1f}s', flush=True)
+                counts[outcome] = counts.get(outcome, 0) + 1
+                kind = expected(exp, name)
+                if kind is None and outcome != 'pass':
+                    regressions.append(f'{sub}={outcome}')
+                elif kind is not None and kind != 'Flake' and outcome == 'pass':
+                    fixed.append(sub)
+        p, f, s = counts.get('pass', 0), counts.get('fail', 0), counts.get('skip', 0)
+        other = ' '.join(f'{v} {k}' for k, v in sorted(counts.items())
+                         if k not in ('pass', 'fail', 'skip'))
+        detail = f'{p}/{f}/{s} pass/fail/skip' + (f' +{other}' if other else '') + \
+            f' in {time.monotonic() - bstart:.0f}s'
+        if regressions:
+            detail += '; must pass: ' + ' '.join(regressions)
+        if fixed:
+            detail += '; listed in expectations but passed: ' + ' '.join(fixed)
+        if dmesg_subs:
+            detail += '; kernel warnings after: ' + ' '.join(dmesg_subs)
+        result_line(a.results, 'FAIL' if regressions else 'PASS', binary, detail)
+        if regressions:
+            bad_bins.append(binary)
+        totals['pass_'] += p
+        totals['fail'] += f
+        totals['skip'] += s
+        totals['other'] += sum(counts.values()) - p - f - s
+    detail = (f'{totals["pass_"]}/{totals["fail"]}/{totals["skip"]} pass/fail/skip'
+              + (f' +{totals["other"]} timeout/crash/notrun' if totals['other'] else '')
+              + f' in {time.monotonic() - start:.0f}s, expectations '
+              + (Path(a.expect).name if a.expect and Path(a.expect).exists() else 'none'))
+    if bad_bins:
+        detail += '; failing: ' + ' '.join(bad_bins)
+    result_line(a.results, 'FAIL' if bad_bins else 'PASS', 'igt-total', detail)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,1110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgpu-kmstest: put known pixels on one or more heads with atomic KMS and
+ * write the image each head should show, so a test can compare it with a
+ * screendump taken by QEMU. Commands:
+ *
+ *   list                    connectors, modes, CRTCs, planes and their formats
+ *   show HEAD...            light the heads in one atomic commit, hold them
+ *   damage HEAD...          show; then change sub-rectangles and declare them
+ *                           with FB_DAMAGE_CLIPS or DIRTYFB
+ *   flip HEAD...            show; then page-flip between two framebuffers
+ *   pattern WxH SEED FILE   only write the expected image of a pattern
+ *   selftest                check the pixel encoders and CVT (no device)
+ *
+ * Synchronisation with a test script: after each step the expected images
+ * are written (--expect) and then the step number (--ready). Between steps
+ * the tool waits for SIGUSR1; after the last one it holds the display until
+ * SIGTERM or SIGINT. Errors name the failing call and its errno.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <drm_fourcc.h>
+#include <xf86drm.h>
+#include <xf86drmMode.h>
+
+#include "pattern.h"
+
+#define MAX_HEADS	16
+#define MAX_RECTS	8
+#define SEED_STRIDE	8	/* head i draws with seed + 8 * i */
+#define SEED_FLIP	1	/* flip's second framebuffer */
+#define SEED_DAMAGE	2	/* what damage draws inside its rectangles */
+#define SEED_OUTSIDE	3	/* what damage --outside draws elsewhere */
+#define FLIP_TIMEOUT_MS	5000
+
+struct buffer {
+	uint32_t handle;
+	uint32_t fb_id;
+	uint32_t pitch;
+	uint32_t offset;	/* offsets[0] of the framebuffer */
+	uint64_t size;
+	uint8_t *map;
+};
+
+struct head {
+	/* from the command line */
+	const char *conn_arg;
+	const char *mode_arg;
+	const struct format_info *fmt;
+	uint32_t seed;
+	/* resolved */
+	uint32_t conn_id;
+	char conn_name[32];
+	uint32_t crtc_id;
+	int crtc_index;
+	uint32_t plane_id;
+	drmModeModeInfo mode;
+	uint32_t mode_blob;
+	struct buffer buf[2];
+	int shown;		/* index of the buffer on screen */
+	struct image expect;
+	struct rect rects[MAX_RECTS];
+	size_t num_rects;
+};
+
+struct options {
+	const char *device;
+	uint32_t seed;
+	uint32_t pad;		/* extra pixels per dumb buffer row */
+	uint32_t offset_rows, offset_px;
+	const char *expect;
+	const char *ready;
+	int hold;		/* seconds; < 0: until a signal */
+	bool dirtyfb;
+	bool outside;
+	struct rect rects[MAX_RECTS];
+	size_t num_rects;
+	unsigned int count;
+};
+
+static struct options opt = {
+	.device = "/dev/dri/card0",
+	.hold = -1,
+	.count = 60,
+};
+
+static int drm_fd = -1;
+static struct head heads[MAX_HEADS];
+static int num_heads;
+static sigset_t wait_set;
+
+static __printf(1, 2) __noreturn void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("vgpu-kmstest: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/* "Invalid argument (EINVAL)" for -@err or errno */
+static const char *err_str(int err)
+{
+	static char buf[96];
+	const char *name;
+
+	if (err < 0)
+		err = -err;
+	name = strerrorname_np(err);
+	snprintf(buf, sizeof(buf), "%s (%s)", strerror(err), name ? name : "?");
+	return buf;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- properties ---------------------------------------------------- */
+
+static uint32_t find_prop(uint32_t obj, uint32_t type, const char *name,
+			  uint64_t *value)
+{
+	drmModeObjectPropertiesPtr props;
+	uint32_t id = 0;
+	uint32_t i;
+
+	props = drmModeObjectGetProperties(drm_fd, obj, type);
+	if (!props)
+		return 0;
+	for (i = 0; i < props->count_props && !id; i++) {
+		drmModePropertyPtr p = drmModeGetProperty(drm_fd, props->props[i]);
+
+		if (!p)
+			continue;
+		if (!strcmp(p->name, name)) {
+			id = p->prop_id;
+			if (value)
+				*value = props->prop_values[i];
+		}
+		drmModeFreeProperty(p);
+	}
+	drmModeFreeObjectProperties(props);
+	return id;
+}
+
+static void add_prop(drmModeAtomicReqPtr req, uint32_t obj, uint32_t type,
+		     const char *name, uint64_t value)
+{
+	uint32_t id = find_prop(obj, type, name, NULL);
+
+	if (!id)
+		die("object %u has no property %s", obj, name);
+	if (drmModeAtomicAddProperty(req, obj, id, value) < 0)
+		die("drmModeAtomicAddProperty %s: %s", name, err_str(errno));
+}
+
+static const char *plane_type_name(uint64_t type)
+{
+	switch (type) {
+	case DRM_PLANE_TYPE_PRIMARY:
+		return "primary";
+	case DRM_PLANE_TYPE_CURSOR:
+		return "cursor";
+	case DRM_PLANE_TYPE_OVERLAY:
+		return "overlay";
+	}
+	return "?";
+}
+
+/* ---- objects ------------------------------------------------------- */
+
+static void connector_name(drmModeConnectorPtr c, char *buf, size_t len)
+{
+	const char *type = drmModeGetConnectorTypeName(c->connector_type);
+
+	snprintf(buf, len, "%s-%u", type ? type : "Unknown",
+		 c->connector_type_id);
+}
+
+static const char *conn_status(drmModeConnection s)
+{
+	return s == DRM_MODE_CONNECTED ? "connected" :
+	       s == DRM_MODE_DISCONNECTED ? "disconnected" : "unknown";
+}
+
+static void print_mode(const char *indent, int i, const drmModeModeInfo *m)
+{
+	printf("%smode %d: %ux%u@%u %s clock %u h %u %u %u %u v %u %u %u %u flags 0x%x type 0x%x\n",
+	       indent, i, m->hdisplay, m->vdisplay, m->vrefresh,
+	       m->type & DRM_MODE_TYPE_PREFERRED ? "preferred" : "-",
+	       m->clock, m->hsync_start, m->hsync_end, m->htotal, m->hskew,
+	       m->vsync_start, m->vsync_end, m->vtotal, m->vscan, m->flags,
+	       m->type);
+}
+
+static int cmd_list(void)
+{
+	drmModeResPtr res = drmModeGetResources(drm_fd);
+	drmModePlaneResPtr pres = drmModeGetPlaneResources(drm_fd);
+	char name[32], fcc[5];
+	uint64_t value;
+	int i, j;
+
+	if (!res || !pres)
+		die("drmModeGetResources: %s", err_str(errno));
+	printf("min %ux%u max %ux%u\n", res->min_width, res->min_height,
+	       res->max_width, res->max_height);
+	for (i = 0; i < res->count_connectors; i++) {
+		drmModeConnectorPtr c = drmModeGetConnector(drm_fd, res->connectors[i]);
+
+		if (!c)
+			continue;
+		connector_name(c, name, sizeof(name));
+		printf("connector %d: id %u %s %s, %dx%d mm, %d modes, encoders",
+		       i, c->connector_id, name, conn_status(c->connection),
+		       c->mmWidth, c->mmHeight, c->count_modes);
+		for (j = 0; j < c->count_encoders; j++) {
+			drmModeEncoderPtr e = drmModeGetEncoder(drm_fd, c->encoders[j]);
+
+			printf(" %u(crtcs 0x%x)", c->encoders[j],
+			       e ? e->possible_crtcs : 0);
+			drmModeFreeEncoder(e);
+		}
+		printf("\n");
+		for (j = 0; j < c->count_modes; j++)
+			print_mode("  ", j, &c->modes[j]);
+		drmModeFreeConnector(c);
+	}
+	for (i = 0; i < res->count_crtcs; i++) {
+		drmModeCrtcPtr c = drmModeGetCrtc(drm_fd, res->crtcs[i]);
+
+		if (!c)
+			continue;
+		find_prop(c->crtc_id, DRM_MODE_OBJECT_CRTC, "ACTIVE", &value);
+		printf("crtc %d: id %u active %" PRIu64 " fb %u mode %ux%u\n", i,
+		       c->crtc_id, value, c->buffer_id,
+		       c->mode_valid ? c->mode.hdisplay : 0,
+		       c->mode_valid ? c->mode.vdisplay : 0);
+		drmModeFreeCrtc(c);
+	}
+	for (i = 0; i < (int)pres->count_planes; i++) {
+		drmModePlanePtr p = drmModeGetPlane(drm_fd, pres->planes[i]);
+		bool damage;
+
+		if (!p)
+			continue;
+		value = 0;
+		find_prop(p->plane_id, DRM_MODE_OBJECT_PLANE, "type", &value);
+		damage = find_prop(p->plane_id, DRM_MODE_OBJECT_PLANE,
+				   "FB_DAMAGE_CLIPS", NULL);
+		printf("plane %d: id %u %s crtcs 0x%x fb %u%s formats", i,
+		       p->plane_id, plane_type_name(value), p->possible_crtcs,
+		       p->fb_id, damage ? " FB_DAMAGE_CLIPS" : "");
+		for (j = 0; j < (int)p->count_formats; j++) {
+			fourcc_str(p->formats[j], fcc);
+			printf(" %s", fcc);
+		}
+		printf("\n");
+		drmModeFreePlane(p);
+	}
+	drmModeFreePlaneResources(pres);
+	drmModeFreeResources(res);
+	return 0;
+}
+
+static drmModeConnectorPtr get_connector(const char *arg, drmModeResPtr res)
+{
+	char name[32], *end;
+	long idx;
+	int i;
+
+	idx = strtol(arg, &end, 10);
+	if (*arg && !*end) {
+		if (idx < 0 || idx >= res->count_connectors)
+			die("connector %s: only %d connectors", arg,
+			    res->count_connectors);
+		return drmModeGetConnector(drm_fd, res->connectors[idx]);
+	}
+	for (i = 0; i < res->count_connectors; i++) {
+		drmModeConnectorPtr c = drmModeGetConnector(drm_fd, res->connectors[i]);
+
+		if (!c)
+			continue;
+		connector_name(c, name, sizeof(name));
+		if (!strcasecmp(name, arg))
+			return c;
+		drmModeFreeConnector(c);
+	}
+	die("no connector named %s", arg);
+}
+
+static void pick_mode(struct head *h, drmModeConnectorPtr c)
+{
+	unsigned int w, hh, refresh = 0;
+	struct timings t;
+	const drmModeModeInfo *found = NULL;
+	int idx = h - heads;
+	char tail;
+	int i, n, ret;
+
+	if (!strcmp(h->mode_arg, "preferred")) {
+		for (i = 0; i < c->count_modes && !found; i++)
+			if (c->modes[i].type & DRM_MODE_TYPE_PREFERRED)
+				found = &c->modes[i];
+		if (!found && c->count_modes)
+			found = &c->modes[0];
+		if (!found)
+			die("%s has no modes: give WxH", h->conn_name);
+		h->mode = *found;
+		printf("head %d: %s preferred mode %ux%u@%u\n", idx,
+		       h->conn_name, found->hdisplay, found->vdisplay,
+		       found->vrefresh);
+		return;
+	}
+	n = sscanf(h->mode_arg, "%ux%u@%u%c", &w, &hh, &refresh, &tail);
+	if (n != 2 && n != 3)
+		die("bad mode %s: want WxH, WxH@REFRESH or preferred",
+		    h->mode_arg);
+	if (n == 2) {
+		for (i = 0; i < c->count_modes; i++) {
+			const drmModeModeInfo *m = &c->modes[i];
+
+			if (m->hdisplay != w || m->vdisplay != hh ||
+			    (m->flags & DRM_MODE_FLAG_INTERLACE))
+				continue;
+			if (!found || (m->type & DRM_MODE_TYPE_PREFERRED))
+				found = m;
+		}
+		if (found) {
+			h->mode = *found;
+			printf("head %d: %s mode %ux%u@%u from the connector's list\n",
+			       idx, h->conn_name, w, hh, found->vrefresh);
+			return;
+		}
+		printf("head %d: %s: %ux%u is not in the connector's list (%d modes): using CVT-RB at 60 Hz\n",
+		       idx, h->conn_name, w, hh, c->count_modes);
+		refresh = 60;
+	}
+	ret = cvt_rb_timings(w, hh, refresh, &t);
+	if (ret)
+		die("cannot make a CVT-RB mode %ux%u@%u", w, hh, refresh);
+	memset(&h->mode, 0, sizeof(h->mode));
+	h->mode.clock = t.clock;
+	h->mode.hdisplay = t.hdisplay;
+	h->mode.hsync_start = t.hsync_start;
+	h->mode.hsync_end = t.hsync_end;
+	h->mode.htotal = t.htotal;
+	h->mode.vdisplay = t.vdisplay;
+	h->mode.vsync_start = t.vsync_start;
+	h->mode.vsync_end = t.vsync_end;
+	h->mode.vtotal = t.vtotal;
+	h->mode.vrefresh = t.vrefresh;
+	h->mode.flags = DRM_MODE_FLAG_PHSYNC | DRM_MODE_FLAG_NVSYNC;
+	h->mode.type = DRM_MODE_TYPE_USERDEF;
+	snprintf(h->mode.name, sizeof(h->mode.name), "%ux%u", w, hh);
+	printf("head %d: %s CVT-RB mode %ux%u@%u, %u kHz, htotal %u, vtotal %u\n",
+	       idx, h->conn_name, w, hh, refresh, t.clock, t.htotal, t.vtotal);
+}
+
+static uint32_t crtcs_used;
+
+static void resolve_head(struct head *h, drmModeResPtr res,
+			 drmModePlaneResPtr pres)
+{
+	drmModeConnectorPtr c = get_connector(h->conn_arg, res);
+	uint32_t possible = 0;
+	uint64_t type;
+	int i;
+
+	if (!c)
+		die("connector %s: %s", h->conn_arg, err_str(errno));
+	h->conn_id = c->connector_id;
+	connector_name(c, h->conn_name, sizeof(h->conn_name));
+	for (i = 0; i < c->count_encoders; i++) {
+		drmModeEncoderPtr e = drmModeGetEncoder(drm_fd, c->encoders[i]);
+
+		if (e)
+			possible |= e->possible_crtcs;
+		drmModeFreeEncoder(e);
+	}
+	possible &= ~crtcs_used;
+	if (!possible)
+		die("%s: no free CRTC", h->conn_name);
+	h->crtc_index = ffs(possible) - 1;
+	if (h->crtc_index >= res->count_crtcs)
+		die("%s: CRTC index %d out of range", h->conn_name, h->crtc_index);
+	crtcs_used |= 1u << h->crtc_index;
+	h->crtc_id = res->crtcs[h->crtc_index];
+
+	for (i = 0; i < (int)pres->count_planes && !h->plane_id; i++) {
+		drmModePlanePtr p = drmModeGetPlane(drm_fd, pres->planes[i]);
+
+		if (!p)
+			continue;
+		type = ~0ull;
+		find_prop(p->plane_id, DRM_MODE_OBJECT_PLANE, "type", &type);
+		if (type == DRM_PLANE_TYPE_PRIMARY &&
+		    (p->possible_crtcs & (1u << h->crtc_index)))
+			h->plane_id = p->plane_id;
+		drmModeFreePlane(p);
+	}
+	if (!h->plane_id)
+		die("%s: no primary plane for CRTC %u", h->conn_name, h->crtc_id);
+
+	pick_mode(h, c);
+	drmModeFreeConnector(c);
+	if (drmModeCreatePropertyBlob(drm_fd, &h->mode, sizeof(h->mode),
+				      &h->mode_blob))
+		die("%s: cannot create the mode blob: %s", h->conn_name,
+		    err_str(errno));
+	printf("head %d: %s (connector %u) crtc %u plane %u %ux%u %s seed %u\n",
+	       (int)(h - heads), h->conn_name, h->conn_id, h->crtc_id,
+	       h->plane_id, h->mode.hdisplay, h->mode.vdisplay, h->fmt->name,
+	       h->seed);
+}
+
+/* The plane's format list, for error messages: " (plane 31 lists XR24)". */
+static const char *plane_formats_note(const struct head *h)
+{
+	static char buf[256];
+	drmModePlanePtr p = drmModeGetPlane(drm_fd, h->plane_id);
+	size_t len;
+	uint32_t i;
+	bool listed = false;
+
+	if (!p)
+		return "";
+	len = snprintf(buf, sizeof(buf), " (plane %u lists", h->plane_id);
+	for (i = 0; i < p->count_formats && len + 6 < sizeof(buf); i++) {
+		fourcc_str(p->formats[i], buf + len + 1);
+		buf[len] = ' ';
+		len += 5;
+		listed |= p->formats[i] == h->fmt->fourcc;
+	}
+	snprintf(buf + len, sizeof(buf) - len, "%s)",
+		 listed ? "" : ", not this format");
+	drmModeFreePlane(p);
+	return buf;
+}
+
+/* ---- buffers and painting ------------------------------------------ */
+
+static void create_buffer(struct head *h, struct buffer *b)
+{
+	uint32_t w = h->mode.hdisplay, hh = h->mode.vdisplay;
+	struct drm_mode_create_dumb create = { 0 };
+	struct drm_mode_map_dumb map = { 0 };
+	uint32_t handles[4] = { 0 }, pitches[4] = { 0 }, offsets[4] = { 0 };
+	uint64_t need;
+	size_t i;
+
+	create.width = w + opt.pad;
+	/* Room for the offset: a few more rows than it spans. */
+	create.height = hh + opt.offset_rows + (opt.offset_px ? 1 : 0);
+	create.bpp = 32;
+	if (drmIoctl(drm_fd, DRM_IOCTL_MODE_CREATE_DUMB, &create))
+		die("CREATE_DUMB %ux%u: %s", create.width, create.height,
+		    err_str(errno));
+	b->handle = create.handle;
+	b->pitch = create.pitch;
+	b->size = create.size;
+	b->offset = opt.offset_rows * b->pitch + opt.offset_px * 4;
+	need = (uint64_t)b->offset + (uint64_t)(hh - 1) * b->pitch + w * 4;
+	if (need > b->size)
+		die("dumb buffer of %" PRIu64 " bytes (pitch %u) is too small for offset %u",
+		    b->size, b->pitch, b->offset);
+
+	map.handle = b->handle;
+	if (drmIoctl(drm_fd, DRM_IOCTL_MODE_MAP_DUMB, &map))
+		die("MAP_DUMB: %s", err_str(errno));
+	b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      drm_fd, map.offset);
+	if (b->map == MAP_FAILED)
+		die("mmap dumb buffer: %s", err_str(errno));
+	/* Junk everywhere the framebuffer does not cover: pitch padding, offset. */
+	for (i = 0; i + 4 <= b->size; i += 4)
+		memcpy(b->map + i, "\xde\xad\xbe\xef", 4);
+
+	handles[0] = b->handle;
+	pitches[0] = b->pitch;
+	offsets[0] = b->offset;
+	if (drmModeAddFB2(drm_fd, w, hh, h->fmt->fourcc, handles, pitches,
+			  offsets, &b->fb_id, 0))
+		die("ADDFB2 %s %ux%u pitch %u offset %u: %s%s", h->fmt->name,
+		    w, hh, b->pitch, b->offset, err_str(errno),
+		    plane_formats_note(h));
+	printf("head %d: fb %u %s %ux%u pitch %u offset %u (dumb %ux%u, %" PRIu64 " bytes)\n",
+	       (int)(h - heads), b->fb_id, h->fmt->name, w, hh, b->pitch,
+	       b->offset, create.width, create.height, b->size);
+}
+
+/* Paint @seed's pattern into the pixels of @region of buffer @b. */
+static void paint_buffer(struct head *h, struct buffer *b, uint32_t seed,
+			 enum region region)
+{
+	uint32_t w = h->mode.hdisplay, hh = h->mode.vdisplay, x, y;
+	bool alpha = h->fmt->alpha;
+
+	for (y = 0; y < hh; y++) {
+		uint8_t *row = b->map + b->offset + (size_t)y * b->pitch;
+
+		for (x = 0; x < w; x++) {
+			if (!region_has(region, h->rects, h->num_rects, x, y))
+				continue;
+			encode_pixel(h->fmt, row + x * 4,
+				     pattern_rgb(x, y, w, hh, seed),
+				     pattern_fourth(x, y, seed, alpha));
+		}
+	}
+}
+
+/* What the screen shows after @seed's pattern reached @region. */
+static void paint_expect(struct head *h, uint32_t seed, enum region region)
+{
+	uint32_t w = h->mode.hdisplay, hh = h->mode.vdisplay, x, y;
+
+	for (y = 0; y < hh; y++)
+		for (x = 0; x < w; x++)
+			if (region_has(region, h->rects, h->num_rects, x, y))
+				image_set(&h->expect, x, y,
+					  pattern_rgb(x, y, w, hh, seed));
+}
+
+static void setup_heads(int nbuf)
+{
+	drmModeResPtr res = drmModeGetResources(drm_fd);
+	drmModePlaneResPtr pres = drmModeGetPlaneResources(drm_fd);
+	double t0 = now();
+	int i, j;
+
+	if (!res || !pres)
+		die("drmModeGetResources: %s", err_str(errno));
+	for (i = 0; i < num_heads; i++) {
+		struct head *h = &heads[i];
+
+		resolve_head(h, res, pres);
+		if (image_alloc(&h->expect, h->mode.hdisplay, h->mode.vdisplay))
+			die("out of memory");
+		for (j = 0; j < nbuf; j++) {
+			create_buffer(h, &h->buf[j]);
+			paint_buffer(h, &h->buf[j],
+				     h->seed + (j ? SEED_FLIP : 0), REGION_ALL);
+		}
+		paint_expect(h, h->seed, REGION_ALL);
+	}
+	printf("setup: %d heads, %d buffers each, painted in %.3f s\n", num_heads,
+	       nbuf, now() - t0);
+	drmModeFreePlaneResources(pres);
+	drmModeFreeResources(res);
+}
+
+/* ---- commits and steps --------------------------------------------- */
+
+static void commit_modeset(void)
+{
+	drmModeAtomicReqPtr req = drmModeAtomicAlloc();
+	double t0 = now();
+	int i;
+
+	for (i = 0; i < num_heads; i++) {
+		struct head *h = &heads[i];
+		uint32_t w = h->mode.hdisplay, hh = h->mode.vdisplay;
+
+		add_prop(req, h->conn_id, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID",
+			 h->crtc_id);
+		add_prop(req, h->crtc_id, DRM_MODE_OBJECT_CRTC, "MODE_ID",
+			 h->mode_blob);
+		add_prop(req, h->crtc_id, DRM_MODE_OBJECT_CRTC, "ACTIVE", 1);
+		add_prop(req, h->plane_id, DRM_MODE_OBJECT_PLANE, "FB_ID",
+			 h->buf[0].fb_id);
+		add_prop(req, h->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_ID",
+			 h->crtc_id);
+		add_prop(req, h->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_X", 0);
+		add_prop(req, h->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_Y", 0);
+		add_prop(req, h->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_W",
+			 (uint64_t)w << 16);
+		add_prop(req, h->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_H",
+			 (uint64_t)hh << 16);
+		add_prop(req, h->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_X", 0);
+		add_prop(req, h->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_Y", 0);
+		add_prop(req, h->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_W", w);
+		add_prop(req, h->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_H", hh);
+		h->shown = 0;
+	}
+	if (drmModeAtomicCommit(drm_fd, req, DRM_MODE_ATOMIC_ALLOW_MODESET,
+				NULL))
+		die("atomic modeset commit (%d heads, %s %ux%u): %s%s",
+		    num_heads, heads[0].fmt->name, heads[0].mode.hdisplay,
+		    heads[0].mode.vdisplay, err_str(errno),
+		    plane_formats_note(&heads[0]));
+	drmModeAtomicFree(req);
+	printf("modeset: %d heads in one commit, %.3f s\n", num_heads,
+	       now() - t0);
+}
+
+static void write_expect(void)
+{
+	char path[PATH_MAX];
+	int i, ret;
+
+	if (!opt.expect)
+		return;
+	for (i = 0; i < num_heads; i++) {
+		snprintf(path, sizeof(path), "%s-%d.ppm", opt.expect, i);
+		ret = image_write_ppm(&heads[i].expect, path);
+		if (ret)
+			die("cannot write %s: %s", path, err_str(ret));
+	}
+}
+
+/*
+ * Wait for SIGUSR1 (returns true) or SIGTERM/SIGINT/SIGHUP (false), at most
+ * --hold seconds if that is positive.
+ */
+static bool wait_signal(void)
+{
+	struct timespec ts = { .tv_sec = opt.hold };
+	int sig;
+
+	do {
+		sig = opt.hold <= 0 ? sigwaitinfo(&wait_set, NULL) :
+				      sigtimedwait(&wait_set, NULL, &ts);
+	} while (sig < 0 && errno == EINTR);
+	if (sig < 0 && errno == EAGAIN)
+		die("no signal within %d s: giving up", opt.hold);
+	if (sig < 0)
+		die("sigwaitinfo: %s", err_str(errno));
+	return sig == SIGUSR1;
+}
+
+/*
+ * Step @step is committed: publish its expected images, then its number.
+ * Returns false if the script told us to stop instead of going on.
+ */
+static bool step_done(int step, bool last)
+{
+	char tmp[PATH_MAX];
+	FILE *f;
+
+	write_expect();
+	printf("step %d committed\n", step);
+	fflush(stdout);
+	if (opt.ready) {
+		snprintf(tmp, sizeof(tmp), "%s.tmp", opt.ready);
+		f = fopen(tmp, "w");
+		if (!f || fprintf(f, "%d\n", step) < 0 || fclose(f) ||
+		    rename(tmp, opt.ready))
+			die("cannot write %s: %s", opt.ready, err_str(errno));
+	}
+	if (last && !opt.hold)
+		return false;
+	if (!opt.ready && !last) {
+		/* By hand: pause so the first image can be seen. */
+		sleep(1);
+		return true;
+	}
+	return wait_signal() && !last;
+}
+
+static void default_rects(struct head *h)
+{
+	uint32_t w = h->mode.hdisplay, hh = h->mode.vdisplay;
+	size_t i;
+
+	if (opt.num_rects) {
+		for (i = 0; i < opt.num_rects; i++) {
+			const struct rect *r = &opt.rects[i];
+
+			if (!r->w || !r->h || r->x + r->w > w || r->y + r->h > hh)
+				die("rectangle %u,%u %ux%u is outside %ux%u",
+				    r->x, r->y, r->w, r->h, w, hh);
+			h->rects[i] = *r;
+		}
+		h->num_rects = opt.num_rects;
+		return;
+	}
+	/* Odd positions and sizes, away from the edges and from each other. */
+	h->rects[0] = (struct rect){ w / 5 + 1, hh / 4 + 3, w / 3 + 1, hh / 5 + 1 };
+	h->rects[1] = (struct rect){ w * 3 / 5 + 3, hh * 3 / 5 + 1, w / 4 - 1, hh / 6 + 3 };
+	h->num_rects = opt.outside ? 1 : 2;
+}
+
+static void commit_damage(void)
+{
+	drmModeAtomicReqPtr req;
+	drmModeClip clips[MAX_RECTS];
+	uint32_t blob;
+	size_t j;
+	int i;
+
+	if (opt.dirtyfb) {
+		for (i = 0; i < num_heads; i++) {
+			struct head *h = &heads[i];
+
+			for (j = 0; j < h->num_rects; j++)
+				clips[j] = (drmModeClip) {
+					h->rects[j].x, h->rects[j].y,
+					h->rects[j].x + h->rects[j].w,
+					h->rects[j].y + h->rects[j].h };
+			if (drmModeDirtyFB(drm_fd, h->buf[0].fb_id, clips,
+					   h->num_rects))
+				die("DIRTYFB fb %u, %zu clips: %s",
+				    h->buf[0].fb_id, h->num_rects,
+				    err_str(errno));
+		}
+		printf("damage: DIRTYFB done\n");
+		return;
+	}
+	req = drmModeAtomicAlloc();
+	for (i = 0; i < num_heads; i++) {
+		struct head *h = &heads[i];
+		struct drm_mode_rect r[MAX_RECTS];
+
+		if (!find_prop(h->plane_id, DRM_MODE_OBJECT_PLANE,
+			       "FB_DAMAGE_CLIPS", NULL))
+			die("plane %u has no FB_DAMAGE_CLIPS property: %s",
+			    h->plane_id, err_str(ENOENT));
+		for (j = 0; j < h->num_rects; j++)
+			r[j] = (struct drm_mode_rect) {
+				h->rects[j].x, h->rects[j].y,
+				h->rects[j].x + h->rects[j].w,
+				h->rects[j].y + h->rects[j].h };
+		if (drmModeCreatePropertyBlob(drm_fd, r, h->num_rects * sizeof(r[0]),
+					      &blob))
+			die("damage clips blob: %s", err_str(errno));
+		/* Same framebuffer, same CRTC: only the damage is new. */
+		add_prop(req, h->plane_id, DRM_MODE_OBJECT_PLANE, "FB_ID",
+			 h->buf[0].fb_id);
+		add_prop(req, h->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_ID",
+			 h->crtc_id);
+		add_prop(req, h->plane_id, DRM_MODE_OBJECT_PLANE,
+			 "FB_DAMAGE_CLIPS", blob);
+	}
+	if (drmModeAtomicCommit(drm_fd, req, 0, NULL))
+		die("atomic damage commit: %s", err_str(errno));
+	drmModeAtomicFree(req);
+	printf("damage: atomic commit with FB_DAMAGE_CLIPS done\n");
+}
+
+static int cmd_show(void)
+{
+	setup_heads(1);
+	commit_modeset();
+	step_done(1, true);
+	return 0;
+}
+
+static int cmd_damage(void)
+{
+	size_t j;
+	int i;
+
+	setup_heads(1);
+	for (i = 0; i < num_heads; i++)
+		default_rects(&heads[i]);
+	commit_modeset();
+	if (!step_done(1, false))
+		return 0;
+
+	for (i = 0; i < num_heads; i++) {
+		struct head *h = &heads[i];
+
+		for (j = 0; j < h->num_rects; j++)
+			printf("head %d: damage %u,%u %ux%u\n", i,
+			       h->rects[j].x, h->rects[j].y, h->rects[j].w,
+			       h->rects[j].h);
+		if (opt.outside)
+			printf("head %d: every pixel outside the damage changed too, undeclared\n",
+			       i);
+		paint_buffer(h, &h->buf[0], h->seed + SEED_DAMAGE, REGION_INSIDE);
+		if (opt.outside)
+			paint_buffer(h, &h->buf[0], h->seed + SEED_OUTSIDE,
+				     REGION_OUTSIDE);
+		/* Undeclared changes must not reach the screen. */
+		paint_expect(h, h->seed + SEED_DAMAGE, REGION_INSIDE);
+	}
+	commit_damage();
+	step_done(2, true);
+	return 0;
+}
+
+static void flip_handler(int fd, unsigned int seq, unsigned int sec,
+			 unsigned int usec, unsigned int crtc_id, void *data)
+{
+	int *pending = data;
+
+	(void)fd;
+	(void)seq;
+	(void)sec;
+	(void)usec;
+	(void)crtc_id;
+	(*pending)--;
+}
+
+static void wait_flip_events(int *pending, unsigned int flip)
+{
+	drmEventContext ev = {
+		.version = 3,
+		.page_flip_handler2 = flip_handler,
+	};
+	struct pollfd pfd = { .fd = drm_fd, .events = POLLIN };
+	double deadline = now() + FLIP_TIMEOUT_MS / 1000.0;
+	int ret;
+
+	while (*pending > 0) {
+		ret = poll(&pfd, 1, (int)((deadline - now()) * 1000));
+		if (ret < 0 && errno == EINTR)
+			continue;
+		if (ret < 0)
+			die("poll: %s", err_str(errno));
+		if (!ret)
+			die("flip %u: %d of %d page flip events missing after %d ms",
+			    flip, *pending, num_heads, FLIP_TIMEOUT_MS);
+		if (drmHandleEvent(drm_fd, &ev))
+			die("drmHandleEvent: %s", err_str(errno));
+	}
+}
+
+static int cmd_flip(void)
+{
+	unsigned int n;
+	double t0, dt;
+	int i, pending;
+
+	setup_heads(2);
+	commit_modeset();
+	t0 = now();
+	for (n = 1; n <= opt.count; n++) {
+		drmModeAtomicReqPtr req = drmModeAtomicAlloc();
+
+		for (i = 0; i < num_heads; i++) {
+			struct head *h = &heads[i];
+
+			h->shown ^= 1;
+			add_prop(req, h->plane_id, DRM_MODE_OBJECT_PLANE,
+				 "FB_ID", h->buf[h->shown].fb_id);
+		}
+		pending = num_heads;
+		if (drmModeAtomicCommit(drm_fd, req,
+					DRM_MODE_ATOMIC_NONBLOCK |
+					DRM_MODE_PAGE_FLIP_EVENT, &pending))
+			die("flip %u: atomic commit: %s", n, err_str(errno));
+		drmModeAtomicFree(req);
+		wait_flip_events(&pending, n);
+	}
+	dt = now() - t0;
+	for (i = 0; i < num_heads; i++) {
+		struct head *h = &heads[i];
+
+		paint_expect(h, h->seed + (h->shown ? SEED_FLIP : 0), REGION_ALL);
+	}
+	printf("flip: %u flips in %.3f s (%.1f/s), %d heads, last fb %s\n",
+	       opt.count, dt, dt > 0 ? opt.count / dt : 0.0, num_heads,
+	       heads[0].shown ? "B" : "A");
+	step_done(1, true);
+	return 0;
+}
+
+static int cmd_pattern(int argc, char **argv)
+{
+	unsigned int w, h, seed, x, y;
+	struct image img;
+	int ret;
+
+	if (argc != 3 || sscanf(argv[0], "%ux%u", &w, &h) != 2 ||
+	    sscanf(argv[1], "%u", &seed) != 1 || !w || !h)
+		die("usage: pattern WxH SEED FILE.ppm");
+	if (image_alloc(&img, w, h))
+		die("out of memory");
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++)
+			image_set(&img, x, y, pattern_rgb(x, y, w, h, seed));
+	ret = image_write_ppm(&img, argv[2]);
+	if (ret)
+		die("cannot write %s: %s", argv[2], err_str(ret));
+	image_free(&img);
+	return 0;
+}
+
+/* ---- command line -------------------------------------------------- */
+
+static void help(FILE *f)
+{
+	fputs("usage: vgpu-kmstest [-d DEVICE] COMMAND [OPTIONS] [HEAD...]\n"
+	      "commands:\n"
+	      "  list                   connectors, modes, CRTCs, planes, formats\n"
+	      "  show HEAD...           light the heads in one atomic commit and hold\n"
+	      "  damage HEAD...         show (step 1), then on SIGUSR1 repaint rectangles\n"
+	      "                         and declare only them as damage (step 2)\n"
+	      "  flip HEAD...           show, then --count page flips between two fbs\n"
+	      "  pattern WxH SEED FILE  write the expected PPM of a pattern (no device)\n"
+	      "  selftest               check encoders, pattern, CVT (no device)\n"
+	      "HEAD: CONNECTOR[:MODE[:FORMAT]]\n"
+	      "  CONNECTOR  index (0, 1, ...) or name (Virtual-1)\n"
+	      "  MODE       preferred (default); WxH from the connector's list (else\n"
+	      "             CVT-RB at 60 Hz); WxH@R always CVT reduced blanking\n"
+	      "  FORMAT     XR24 (default) AR24 XB24 AB24 BX24 BA24 RX24 RA24\n"
+	      "options:\n"
+	      "  -s, --seed N       pattern seed of head 0; head i uses N + 8*i\n"
+	      "  -p, --pad PX       dumb buffers PX pixels wider: pitch > width * 4\n"
+	      "  -o, --offset R[,C] framebuffer offsets[0] = R * pitch + C * 4\n"
+	      "  -e, --expect PFX   after each step write head i's image to PFX-i.ppm\n"
+	      "  -r, --ready FILE   then write the step number to FILE; between steps\n"
+	      "                     wait for SIGUSR1 (without it: go on after 1 s)\n"
+	      "  -H, --hold S       after the last step hold the display until SIGTERM/\n"
+	      "                     SIGINT, at most S s (default: no limit; 0: exit)\n"
+	      "  --dirtyfb          damage: declare damage with DIRTYFB, not\n"
+	      "                     FB_DAMAGE_CLIPS\n"
+	      "  --outside          damage: also change every pixel outside the\n"
+	      "                     rectangles without declaring it\n"
+	      "  --rect X,Y,W,H     damage: a rectangle (repeatable; default two, one\n"
+	      "                     with --outside)\n"
+	      "  -n, --count N      flip: number of flips (default 60)\n", f);
+}
+
+static uint32_t parse_u32(const char *s, const char *what)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || end == s || *end || v > UINT32_MAX)
+		die("bad %s: %s", what, s);
+	return v;
+}
+
+static void parse_head(const char *arg)
+{
+	struct head *h;
+	char *s, *mode, *fmt;
+
+	if (num_heads == MAX_HEADS)
+		die("at most %d heads", MAX_HEADS);
+	h = &heads[num_heads];
+	s = strdup(arg);
+	if (!s)
+		die("out of memory");
+	h->conn_arg = strsep(&s, ":");
+	mode = strsep(&s, ":");
+	fmt = strsep(&s, ":");
+	if (s)
+		die("bad head %s: want CONNECTOR[:MODE[:FORMAT]]", arg);
+	h->mode_arg = mode && *mode ? mode : "preferred";
+	h->fmt = format_by_name(fmt && *fmt ? fmt : "XR24");
+	if (!h->fmt)
+		die("unknown format %s (known: XR24 AR24 XB24 AB24 BX24 BA24 RX24 RA24)",
+		    fmt);
+	h->seed = opt.seed + SEED_STRIDE * num_heads;
+	num_heads++;
+}
+
+enum {
+	OPT_DIRTYFB = 256,
+	OPT_OUTSIDE,
+	OPT_RECT,
+};
+
+static const struct option long_opts[] = {
+	{ "device", required_argument, NULL, 'd' },
+	{ "seed", required_argument, NULL, 's' },
+	{ "pad", required_argument, NULL, 'p' },
+	{ "offset", required_argument, NULL, 'o' },
+	{ "expect", required_argument, NULL, 'e' },
+	{ "ready", required_argument, NULL, 'r' },
+	{ "hold", required_argument, NULL, 'H' },
+	{ "count", required_argument, NULL, 'n' },
+	{ "dirtyfb", no_argument, NULL, OPT_DIRTYFB },
+	{ "outside", no_argument, NULL, OPT_OUTSIDE },
+	{ "rect", required_argument, NULL, OPT_RECT },
+	{ "help", no_argument, NULL, 'h' },
+	{ }
+};
+
+static void parse_options(int argc, char **argv)
+{
+	struct rect *r;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+d:s:p:o:e:r:H:n:h", long_opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			opt.device = optarg;
+			break;
+		case 's':
+			opt.seed = parse_u32(optarg, "seed");
+			break;
+		case 'p':
+			opt.pad = parse_u32(optarg, "pad");
+			break;
+		case 'o':
+			if (sscanf(optarg, "%u,%u", &opt.offset_rows,
+				   &opt.offset_px) < 1)
+				die("bad offset %s: want ROWS[,PIXELS]", optarg);
+			break;
+		case 'e':
+			opt.expect = optarg;
+			break;
+		case 'r':
+			opt.ready = optarg;
+			break;
+		case 'H':
+			opt.hold = parse_u32(optarg, "hold");
+			break;
+		case 'n':
+			opt.count = parse_u32(optarg, "count");
+			break;
+		case OPT_DIRTYFB:
+			opt.dirtyfb = true;
+			break;
+		case OPT_OUTSIDE:
+			opt.outside = true;
+			break;
+		case OPT_RECT:
+			if (opt.num_rects == MAX_RECTS)
+				die("at most %d rectangles", MAX_RECTS);
+			r = &opt.rects[opt.num_rects++];
+			if (sscanf(optarg, "%u,%u,%u,%u", &r->x, &r->y, &r->w,
+				   &r->h) != 4)
+				die("bad rectangle %s: want X,Y,W,H", optarg);
+			break;
+		case 'h':
+			help(stdout);
+			exit(0);
+		default:
+			help(stderr);
+			exit(2);
+		}
+	}
+}
+
+static void open_device(void)
+{
+	drm_fd = open(opt.device, O_RDWR | O_CLOEXEC);
+	if (drm_fd < 0)
+		die("open %s: %s", opt.device, err_str(errno));
+	if (drmSetClientCap(drm_fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1))
+		die("DRM_CLIENT_CAP_UNIVERSAL_PLANES: %s", err_str(errno));
+	if (drmSetClientCap(drm_fd, DRM_CLIENT_CAP_ATOMIC, 1))
+		die("DRM_CLIENT_CAP_ATOMIC (no atomic modesetting): %s",
+		    err_str(errno));
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+	int i;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* Block the control signals: sigwaitinfo() picks them up. */
+	sigemptyset(&wait_set);
+	sigaddset(&wait_set, SIGUSR1);
+	sigaddset(&wait_set, SIGTERM);
+	sigaddset(&wait_set, SIGINT);
+	sigaddset(&wait_set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &wait_set, NULL);
+
+	parse_options(argc, argv);
+	if (optind >= argc) {
+		help(stderr);
+		return 2;
+	}
+	cmd = argv[optind++];
+	if (!strcmp(cmd, "selftest"))
+		return pattern_selftest();
+	if (!strcmp(cmd, "pattern"))
+		return cmd_pattern(argc - optind, argv + optind);
+
+	/* Options may also follow the command. */
+	parse_options(argc, argv);
+	for (i = optind; i < argc; i++)
+		parse_head(argv[i]);
+
+	open_device();
+	if (!strcmp(cmd, "list"))
+		return cmd_list();
+	if (!num_heads)
+		die("%s: give at least one HEAD", cmd);
+	if (!strcmp(cmd, "show"))
+		return cmd_show();
+	if (!strcmp(cmd, "damage"))
+		return cmd_damage();
+	if (!strcmp(cmd, "flip"))
+		return cmd_flip();
+	die("unknown command %s", cmd);
+}
