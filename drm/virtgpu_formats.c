@@ -7,7 +7,7 @@
  */
 #include "virtgpu_formats.h"
 
-#ifdef __BIG_ENDIAN
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #error "virtgpu's format table assumes a little-endian guest"
 #endif
 
@@ -34,19 +34,19 @@ const u32 virtgpu_primary_formats[] = {
 };
 
 const unsigned int virtgpu_num_primary_formats =
-	sizeof(virtgpu_primary_formats) / sizeof(virtgpu_primary_formats[0]);
+	ARRAY_SIZE(virtgpu_primary_formats);
 
 const u32 virtgpu_cursor_formats[] = { DRM_FORMAT_ARGB8888 };
 
 const unsigned int virtgpu_num_cursor_formats =
-	sizeof(virtgpu_cursor_formats) / sizeof(virtgpu_cursor_formats[0]);
+	ARRAY_SIZE(virtgpu_cursor_formats);
 
 /* Returns 0 for a format the device cannot scan out. */
 u32 virtgpu_format_to_virtio(u32 drm_format)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(virtgpu_format_map) / sizeof(virtgpu_format_map[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(virtgpu_format_map); i++)
 		if (virtgpu_format_map[i].drm == drm_format)
 			return virtgpu_format_map[i].virtio;
 	return 0;

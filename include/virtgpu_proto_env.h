@@ -7,6 +7,7 @@
 #define VIRTGPU_PROTO_ENV_H
 
 #ifdef __KERNEL__
+#include <linux/kernel.h>
 #include <linux/types.h>
 #include <linux/errno.h>
 #include <linux/string.h>
@@ -31,6 +32,7 @@ typedef __u64 u64;
 #define cpu_to_le64(x) ((__le64)htole64(x))
 #define le32_to_cpu(x) le32toh((__u32)(x))
 #define le64_to_cpu(x) le64toh((__u64)(x))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
 #endif /* VIRTGPU_PROTO_ENV_H */

@@ -25,7 +25,7 @@ static struct virtgpu_vbuf *virtgpu_ctrl_alloc(u32 cmd_len)
  * when given. Consumes the caller's reference to @vbuf.
  */
 int virtgpu_cmd_queue(struct virtgpu_queue *q, struct virtgpu_vbuf *vbuf,
-			     int encoded, struct virtgpu_batch *b)
+		      int encoded, struct virtgpu_batch *b)
 {
 	int ret = encoded;
 

@@ -51,8 +51,6 @@ static const char * const virtgpu_err_names[] = {
 	"ERR_INVALID_PARAMETER",
 };
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-
 int virtgpu_cmd_slot(u32 type)
 {
 	if (type >= VIRTGPU_CMD_2D_FIRST && type <= VIRTGPU_CMD_2D_LAST)
@@ -73,10 +71,10 @@ const char *virtgpu_type_name(u32 type)
 	if (slot >= 0)
 		return virtgpu_cmd_names[slot];
 	if (type >= VIRTIO_GPU_RESP_OK_NODATA &&
-	    type - VIRTIO_GPU_RESP_OK_NODATA < ARRAY_LEN(virtgpu_ok_names))
+	    type - VIRTIO_GPU_RESP_OK_NODATA < ARRAY_SIZE(virtgpu_ok_names))
 		return virtgpu_ok_names[type - VIRTIO_GPU_RESP_OK_NODATA];
 	if (type >= VIRTIO_GPU_RESP_ERR_UNSPEC &&
-	    type - VIRTIO_GPU_RESP_ERR_UNSPEC < ARRAY_LEN(virtgpu_err_names))
+	    type - VIRTIO_GPU_RESP_ERR_UNSPEC < ARRAY_SIZE(virtgpu_err_names))
 		return virtgpu_err_names[type - VIRTIO_GPU_RESP_ERR_UNSPEC];
 	return "UNKNOWN";
 }

@@ -9,7 +9,7 @@
 #include "virtgpu_proto.h"
 #include "test.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 #define SENTINEL 0x5A
 
 /* Offsets into the responses, from the specification. */
