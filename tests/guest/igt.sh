@@ -7,14 +7,14 @@
 #   only=BIN,BIN    run only these binaries of the list
 #   all=1           every subtest of the selected binaries, ignoring the list's filters
 #   timeout=S       per-subtest timeout for every subtest (default: the list's)
-#   deadline=S      start no subtest after S seconds (default 1200); the rest are "notrun"
+#   deadline=S      start no subtest after S seconds (default 1800); the rest are "notrun"
 #   list=FILE       another test list (path in the tree)
 #   expect=FILE     another expectation file (path in the tree)
 #   fbcon=keep      leave fbcon bound to the DRM device's fbdev (default: unbind it)
 set -uo pipefail
 . "$VIRTGPU_TREE/tests/guest/lib.sh"
 
-only='' all='' timeout='' deadline=1200 list=tests/igt/testlist.txt expect='' fbcon=unbind
+only='' all='' timeout='' deadline=1800 list=tests/igt/testlist.txt expect='' fbcon=unbind
 for kv in "$@"; do
 	case $kv in
 	only=* | all=* | timeout=* | deadline=* | list=* | expect=* | fbcon=*)

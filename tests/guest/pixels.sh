@@ -49,9 +49,13 @@ tool_err=
 detail=
 negative_done=
 
-lower() { printf '%s' "$1" | tr '[:upper:]' '[:lower:]'; }
+# Timing without forks: under TCG every process start costs a noticeable fraction of a second.
 now_us() { echo "${EPOCHREALTIME/./}"; }
-secs_since() { awk -v a="$1" -v b="$(now_us)" 'BEGIN { printf "%.1f", (b - a) / 1e6 }'; }
+secs_since() {
+	local d=$((${EPOCHREALTIME/./} - $1))
+	printf '%d.%d' $((d / 1000000)) $((d % 1000000 / 100000))
+}
+first_line() { printf '%s' "${1%%$'\n'*}"; }
 
 # start_tool COMMAND [OPTIONS...] HEAD...: run vgpu-kmstest in the background. It writes the
 # expected image of head i to $work/exp-i.ppm, then the step number to $work/ready.
@@ -103,7 +107,7 @@ cmp_images() {
 	t0=$(now_us)
 	cmp_out=$(python3 -S "$PPMCMP" ${perturb:+--perturb "$perturb"} "$@" "$a" "$b" 2>&1)
 	rc=$?
-	echo "  ppmcmp: $(head -n 1 <<<"$cmp_out") [$(secs_since "$t0") s]"
+	echo "  ppmcmp: $(first_line "$cmp_out") [$(secs_since "$t0") s]"
 	return "$rc"
 }
 
@@ -158,20 +162,20 @@ verify() {
 		dd if="$screen" of="$work/screen.ppm" bs=4M 2>/dev/null
 		same "$work/screen.ppm" "$exp" && break
 		if [ "$n" -ge 2 ] && [ "$(($(now_us) - t0))" -ge "$((settle * 1000000))" ]; then
-			detail="$(head -n 1 <<<"$cmp_out")$(grep '^hint:' <<<"$cmp_out" |
+			detail="$(first_line "$cmp_out")$(grep '^hint:' <<<"$cmp_out" |
 				sed 's/^/; /') (still after $n screendumps in $(secs_since "$t0") s)"
 			keep_failure "$name" "$exp"
 			return 1
 		fi
 		sleep 0.3
 	done
-	detail="pixel-exact ${size/ /x}$(sed -n 's/.*identical\( (.*)\)$/\1/p' <<<"$cmp_out") on screendump $n ($(secs_since "$t0") s)"
+	detail="pixel-exact ${size/ /x}${cmp_out#identical} on screendump $n ($(secs_since "$t0") s)"
 	if [ -n "$stable" ]; then
 		sleep 1
 		screendump "$name" "$h" >/dev/null 2>&1
 		dd if="$screen" of="$work/screen.ppm" bs=4M 2>/dev/null
 		if ! same "$work/screen.ppm" "$exp"; then
-			detail="matched, then 1 s later: $(head -n 1 <<<"$cmp_out")"
+			detail="matched, then 1 s later: $(first_line "$cmp_out")"
 			keep_failure "$name" "$exp"
 			return 1
 		fi
@@ -191,9 +195,6 @@ result() {
 	fi
 }
 
-# The mode's name in test names: 1001x701@60 -> 1001x701.
-mode_name() { echo "${1%@*}"; }
-
 # How the tool set a head up, for the detail: "CVT-RB" or "listed", pitch and offset.
 tool_note() {
 	local src fb
@@ -205,7 +206,7 @@ tool_note() {
 
 case_single() {
 	local fmt=$1 mode=$2 name rc
-	name=$(lower "$fmt")-$(mode_name "$mode")-head$head
+	name=${fmt,,}-${mode%@*}-head$head
 	start_tool show "$head:$mode:$fmt"
 	if ! wait_step 1; then
 		fail "$name" "$tool_err"
@@ -234,7 +235,7 @@ case_multihead() {
 		mode=${mode_list[i % ${#mode_list[@]}]}
 		verify "$name" "$i" "$work/exp-$i.ppm"
 		rc=$?
-		result "$name" "$rc" "$fmt0 $(mode_name "$mode") seed $((8 * i)), $(tool_note "$i")"
+		result "$name" "$rc" "$fmt0 ${mode%@*} seed $((8 * i)), $(tool_note "$i")"
 	done
 	stop_tool
 }

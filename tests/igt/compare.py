@@ -9,14 +9,18 @@
 Prints per binary: pass/fail/skip (+timeout/crash/notrun) and seconds (from igt-timings.txt)
 for each side, then every subtest whose outcome differs. With --expect, also checks each
 side against an expectation file (tests/igt/expect-*.txt): the subtests it does not list must
-pass. Exit status 0 (it reports; the guest runs judge). Python 3 standard library only.
+pass (with a run directory, by default tests/igt/expect-<driver>-<series>.txt for each kernel).
+Exit status 0 (it reports; the guest runs judge). Python 3 standard library only.
 """
 import argparse
 import sys
 from pathlib import Path
 
-sys.dont_write_bytecode = True
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import igt_run  # noqa: E402   (expectation parsing and judging, shared with the guest)
 OTHER = ('timeout', 'crash', 'notrun')
+HERE = Path(__file__).resolve().parent
 
 
 def load(path):
@@ -44,15 +48,17 @@ def load(path):
 
 
 def load_expect(path):
-    if not path:
-        return None
-    exp = {}
-    for line in Path(path).read_text().splitlines():
-        line = line.split('#', 1)[0].strip()
-        if line:
-            name, _, kind = line.rpartition(',')
-            exp[name] = kind
-    return exp
+    return igt_run.parse_expect(path) if path else None
+
+
+def series(kver):
+    """6.1.0-56-amd64 -> 6.1, 6.12.117+deb12-amd64 -> 6.12 (as tests/guest/igt.sh does)."""
+    return '.'.join(kver.split('-', 1)[0].split('+', 1)[0].split('.')[:2])
+
+
+def auto_expect(driver, ser):
+    f = HERE / f'expect-{driver}-{ser}.txt'
+    return load_expect(f) if f.exists() else None
 
 
 def counts(res, secs, binary):
@@ -72,14 +78,12 @@ def counts(res, secs, binary):
 
 
 def regressions(res, exp):
-    import fnmatch
+    """Subtests whose outcome the expectations do not allow (see tests/igt/igt_run.py)."""
     bad = []
     for name, outcome in res.items():
-        if outcome == 'pass':
-            continue
-        if name in exp or any(fnmatch.fnmatchcase(name, p) for p in exp):
-            continue
-        bad.append(f'{name}={outcome}')
+        kind = igt_run.expected(exp, name)
+        if igt_run.judge(kind, outcome) == 'regression':
+            bad.append(f'{name}={outcome}' + (f' (expected {kind})' if kind else ''))
     return bad
 
 
@@ -106,7 +110,7 @@ def compare(title, ours, intree, exp_ours=None, exp_intree=None):
     for side, res, exp in (('ours', ro, exp_ours), ('intree', ri, exp_intree)):
         if exp is not None:
             bad = regressions(res, exp)
-            print(f'\n{side}: {len(bad)} subtests not passing and not in the expectations'
+            print(f'\n{side}: {len(bad)} subtests with outcomes the expectations do not allow'
                   + (':' if bad else ''))
             for x in bad:
                 print(f'  {x}')
@@ -119,6 +123,8 @@ def main():
     ap.add_argument('--label', default='igt', help='suite label of the IGT boot (igt)')
     ap.add_argument('--expect-ours', help='expectation file to check ours against')
     ap.add_argument('--expect-intree', help='expectation file to check intree against')
+    ap.add_argument('--no-expect', action='store_true',
+                    help='with a run directory: do not check tests/igt/expect-<driver>-<series>.txt')
     a = ap.parse_args()
     eo, ei = load_expect(a.expect_ours), load_expect(a.expect_intree)
     if len(a.paths) == 2:
@@ -130,8 +136,10 @@ def main():
         if not kernels:
             sys.exit(f'compare: no <kernel>/ours|intree directories in {run}')
         for k in kernels:
+            s = series(k.name)
             compare(f'{k.name} ({a.label})', k / 'ours' / a.label, k / 'intree' / a.label,
-                    eo, ei)
+                    eo if eo is not None or a.no_expect else auto_expect('ours', s),
+                    ei if ei is not None or a.no_expect else auto_expect('intree', s))
     else:
         ap.error('give OURS INTREE, or one run directory')
 

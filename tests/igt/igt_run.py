@@ -17,9 +17,10 @@ Writes into --results:
   results.txt       one "RESULT PASS|FAIL BINARY p/f/s ..." line per binary, appended as soon
                     as the binary is done (the protocol of tests/guest/lib.sh), then
                     "RESULT ... igt-total ..."
-A binary's line is PASS when every subtest the expectation file does not list passed;
-subtests the file lists (drm-ci style "binary@subtest,Fail|Skip|Timeout|Crash|Flake") may
-have any outcome: a listed one that passes is reported as "now passing", not as a failure.
+A binary's line is PASS when every subtest the expectation file does not list passed and
+every listed one (drm-ci style "binary@subtest,Fail|Skip|Timeout|Crash|Flake") had the listed
+outcome or passed (Flake: any outcome). A listed subtest that passes is named in the detail
+("listed in expectations but passed": time to drop the line), not counted as a failure.
 Python 3 standard library only.
 """
 import argparse
@@ -96,6 +97,15 @@ def expected(exp, name):
         if fnmatch.fnmatchcase(name, pat):
             return kind
     return None
+
+
+def judge(kind, outcome):
+    """'ok', 'regression' or 'fixed' (listed as not passing, but passed)."""
+    if outcome == 'pass':
+        return 'ok' if kind in (None, 'Flake') else 'fixed'
+    if kind is None:
+        return 'regression'
+    return 'ok' if kind == 'Flake' or kind.lower() == outcome else 'regression'
 
 
 def list_subtests(binary):
@@ -245,10 +255,11 @@ def main():
                 print(f'igt: {name} {outcome} {secs:.1f}s', flush=True)
                 counts[outcome] = counts.get(outcome, 0) + 1
                 kind = expected(exp, name)
-                if kind is None and outcome != 'pass':
-                    regressions.append(f'{sub}={outcome}')
-                elif kind is not None and kind != 'Flake' and outcome == 'pass':
+                verdict = judge(kind, outcome)
+                if verdict == 'fixed':
                     fixed.append(sub)
+                elif verdict == 'regression':
+                    regressions.append(f'{sub}={outcome}' + (f'(expected-{kind})' if kind else ''))
         p, f, s = counts.get('pass', 0), counts.get('fail', 0), counts.get('skip', 0)
         other = ' '.join(f'{v} {k}' for k, v in sorted(counts.items())
                          if k not in ('pass', 'fail', 'skip'))

@@ -131,7 +131,6 @@ static const struct enc_case enc_cases[] = {
 	  sizeof(struct virtio_gpu_update_cursor), enc_move_cursor },
 };
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Heap buffer of exactly @len dirty bytes: ASan catches any write past it. */
 static u8 *dirty_buf(size_t len)

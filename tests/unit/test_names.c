@@ -5,7 +5,6 @@
 #include "virtgpu_proto.h"
 #include "test.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define CMD(name) { VIRTIO_GPU_CMD_##name, VIRTGPU_SLOT_##name, #name }
 
 /* Every command in the uapi header. */

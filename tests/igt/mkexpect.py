@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Write a drm-ci style expectation file from measured IGT runs.
+
+  tests/igt/mkexpect.py [--header TEXT] RESULTS... > tests/igt/expect-intree-6.12.txt
+
+RESULTS: igt-results.txt files (or directories holding one) of runs of the same driver and
+kernel. Every subtest that did not pass in all of them gets a line "binary@subtest,Kind":
+Fail/Skip/Timeout/Crash when every run agrees, Flake when runs disagree (including one pass).
+Subtests that passed everywhere are left out: igt_run.py requires unlisted subtests to pass.
+"""
+import argparse
+import sys
+from pathlib import Path
+
+KIND = {'fail': 'Fail', 'skip': 'Skip', 'timeout': 'Timeout', 'crash': 'Crash'}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('results', nargs='+', type=Path)
+    ap.add_argument('--header', action='append', default=[], help='comment line (repeatable)')
+    a = ap.parse_args()
+    seen = {}   # name -> set of outcomes, in first-seen order
+    for r in a.results:
+        p = r / 'igt-results.txt' if r.is_dir() else r
+        for line in p.read_text().splitlines():
+            f = line.split()
+            if len(f) >= 2 and '@' in f[0]:
+                seen.setdefault(f[0], set()).add(f[1])
+    for h in a.header:
+        print(f'# {h}')
+    for name, outcomes in seen.items():
+        if outcomes == {'pass'}:
+            continue
+        if len(outcomes) > 1:
+            kind = 'Flake'
+        else:
+            kind = KIND.get(next(iter(outcomes)))
+            if kind is None:   # notrun: the run hit its deadline; not an expectation
+                print(f'mkexpect: {name}: {outcomes}: not written', file=sys.stderr)
+                continue
+        print(f'{name},{kind}')
+
+
+if __name__ == '__main__':
+    main()
