@@ -12,7 +12,7 @@ KVER ?= $(shell tools/kernels.sh default)
 KDIR ?= /lib/modules/$(KVER)/build
 BUILD := $(CURDIR)/build/$(KVER)
 
-.PHONY: all modules modules-all clean setup run check compare unit
+.PHONY: all modules modules-all guest-tools clean setup run check compare unit
 
 all: modules
 
@@ -24,6 +24,10 @@ modules-all:
 	@set -e; for k in $$(tools/kernels.sh); do \
 		$(MAKE) --no-print-directory KVER=$$k KDIR=/lib/modules/$$k/build modules; \
 	done
+
+# Programs the guest tests run, built on the host against libdrm.
+guest-tools:
+	$(MAKE) -C tools/kmstest
 
 unit:
 	$(MAKE) -C tests/unit run
@@ -37,9 +41,10 @@ run: setup
 check: setup
 	tests/check.sh
 
-compare: setup modules-all
+compare: setup modules-all guest-tools
 	python3 tests/vm/suite.py --driver both
 
 clean:
 	rm -rf build tests/out
 	$(MAKE) -C tests/unit clean
+	$(MAKE) -C tools/kmstest clean

@@ -2,7 +2,7 @@
 # `make check`: every test, one PASS/FAIL line each, then one closing
 # "N passed, N failed" line summing all stages:
 #   unit      host unit tests of the pure protocol code (ASan/UBSan)
-#   harness   host tests of the guest harness itself
+#   harness   host tests of the guest harness and of the guest-side tools
 #   build     warning-free W=1 + sparse builds on every supported kernel, checkpatch
 #   guest     QEMU guests on every supported kernel (tests/guest/suite.d/*.txt)
 # STAGES="unit build" limits the run; SUITE_ARGS are passed to tests/vm/suite.py.
@@ -67,10 +67,13 @@ for stage in $STAGES; do
 	t0=$(date +%s)
 	case $stage in
 	unit) run_counted unit make --no-print-directory -C tests/unit run ;;
-	harness) run_counted harness python3 tests/vm/test_vmrun.py ;;
+	harness)
+		run_counted harness python3 tests/vm/test_vmrun.py
+		run_counted kmstest make --no-print-directory -C tools/kmstest check
+		;;
 	build) stage_build ;;
 	guest)
-		make --no-print-directory modules-all >/dev/null 2>&1
+		make --no-print-directory modules-all guest-tools >/dev/null 2>&1
 		# shellcheck disable=SC2086
 		run_counted guest python3 tests/vm/suite.py --driver ours ${SUITE_ARGS:-}
 		;;

@@ -11,9 +11,12 @@
 #   head=N          connector/scanout of the single-head cases (default 0)
 #   heads=N         the multihead case lights connectors 0..N-1 in one atomic commit, head i
 #                   with mode i of modes= (cycling) and its own pattern (default 1)
-#   cases=C,...     single (every format x mode), multihead, damage-clips, damage-dirtyfb,
+#   cases=C,...     single (every format x mode), qemu-formats (the same through virtio-gpu
+#                   resources of each format: checks QEMU and the pattern, needs the virtgpu
+#                   uAPI), multihead, damage-clips, damage-dirtyfb,
 #                   damage-outside-untouched, damage-dirtyfb-outside-untouched,
-#                   damage-outside-2clips, flip, pitch, offset, pitch-offset (default single)
+#                   damage-outside-2clips, damage-dirtyfb-outside-2clips, flip, pitch,
+#                   offset, pitch-offset (default single)
 #   flips=N         page flips of the flip case (default 60)
 #   settle=S        keep reading the screen back for up to S s before a FAIL (default 2)
 #   perturb=X,Y     test the test: invert one expected pixel, so every compare must FAIL
@@ -114,8 +117,11 @@ cmp_images() {
 # same SCREEN EXPECTED: byte-identical files need no Python (QEMU writes the same P6 header
 # as the tool); anything else goes to ppmcmp (QEMU 7.2 pads rows of odd widths, for one).
 same() {
+	local t0
+	t0=$(now_us)
 	if [ -z "$perturb" ] && cmp -s "$1" "$2"; then
 		cmp_out="identical"
+		echo "  cmp: identical [$(secs_since "$t0") s]"
 		return 0
 	fi
 	cmp_images "$1" "$2"
@@ -158,8 +164,10 @@ verify() {
 			return 1
 		fi
 		echo "  screendump $name head $h: ${size/ /x} [$(secs_since "$t1") s]"
+		t1=$(now_us)
 		# One big read: small reads (cmp's) cost a 9p round trip each.
 		dd if="$screen" of="$work/screen.ppm" bs=4M 2>/dev/null
+		echo "  copied to tmpfs [$(secs_since "$t1") s]"
 		same "$work/screen.ppm" "$exp" && break
 		if [ "$n" -ge 2 ] && [ "$(($(now_us) - t0))" -ge "$((settle * 1000000))" ]; then
 			detail="$(first_line "$cmp_out")$(grep '^hint:' <<<"$cmp_out" |
@@ -169,7 +177,7 @@ verify() {
 		fi
 		sleep 0.3
 	done
-	detail="pixel-exact ${size/ /x}${cmp_out#identical} on screendump $n ($(secs_since "$t0") s)"
+	detail="pixel-exact ${size/ /x}${cmp_out#*identical} on screendump $n ($(secs_since "$t0") s)"
 	if [ -n "$stable" ]; then
 		sleep 1
 		screendump "$name" "$h" >/dev/null 2>&1
@@ -204,17 +212,21 @@ tool_note() {
 	echo "$src mode, $fb"
 }
 
+# case_single FORMAT MODE [PREFIX TOOL-OPTION...]
 case_single() {
-	local fmt=$1 mode=$2 name rc
-	name=${fmt,,}-${mode%@*}-head$head
-	start_tool show "$head:$mode:$fmt"
+	local fmt=$1 mode=$2 prefix=${3-} name rc what
+	shift 3 2>/dev/null || shift $#
+	name=$prefix${fmt,,}-${mode%@*}-head$head
+	start_tool show "$@" "$head:$mode:$fmt"
 	if ! wait_step 1; then
 		fail "$name" "$tool_err"
 		return
 	fi
 	verify "$name" "$head" "$work/exp-0.ppm"
 	rc=$?
-	result "$name" "$rc" "$fmt $(tool_note 0)"
+	what="$fmt $(tool_note 0)"
+	[ $# = 0 ] || what="$(sed -n 's/^head 0: virtio resource [0-9]* //p' "$work/tool.log") resource under an XR24 fb, $what"
+	result "$name" "$rc" "$what"
 	stop_tool
 }
 
@@ -314,6 +326,15 @@ for c in "${case_list[@]}"; do
 			done
 		done
 		;;
+	qemu-formats)
+		# Not the KMS driver: virtio-gpu resources created in each format (virtgpu uAPI)
+		# check the pattern encoders and QEMU's screendump of every format.
+		for mode in "${mode_list[@]}"; do
+			for fmt in "${format_list[@]}"; do
+				case_single "$fmt" "$mode" qemu- --virtio-resource
+			done
+		done
+		;;
 	multihead) case_multihead ;;
 	damage-clips) case_damage damage-clips ;;
 	damage-dirtyfb) case_damage damage-dirtyfb --dirtyfb ;;
@@ -326,6 +347,10 @@ for c in "${case_list[@]}"; do
 		# the clips' bounding box (allowed, but wasteful) shows the change in between.
 		case_damage damage-outside-2clips --outside --rect 16,16,8,8 \
 			--rect 500,400,8,8
+		;;
+	damage-dirtyfb-outside-2clips)
+		case_damage damage-dirtyfb-outside-2clips --dirtyfb --outside \
+			--rect 16,16,8,8 --rect 500,400,8,8
 		;;
 	flip) case_flip ;;
 	pitch) case_layout pitch --pad 64 ;;

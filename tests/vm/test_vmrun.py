@@ -64,15 +64,8 @@ class DmesgScan(unittest.TestCase):
 
 
 class Png(unittest.TestCase):
-    def test_roundtrip(self):
-        w, h = 5, 3
-        # Pixels starting with whitespace bytes: the PPM header must not swallow them.
-        pix = bytes([10, 32, 9] + list(range(3, w * h * 3)))
-        with tempfile.TemporaryDirectory() as d:
-            ppm, png = Path(d, 'a.ppm'), Path(d, 'a.png')
-            ppm.write_bytes(b'P6\n%d %d\n255\n' % (w, h) + pix)
-            self.assertEqual(vmrun.ppm_to_png(ppm, png), (w, h))
-            data = png.read_bytes()
+    def decode(self, data):
+        """IHDR and the unfiltered RGB rows of a PNG written by ppm_to_png."""
         self.assertEqual(data[:8], b'\x89PNG\r\n\x1a\n')
         pos, chunks = 8, {}
         while pos < len(data):
@@ -82,11 +75,37 @@ class Png(unittest.TestCase):
             self.assertEqual(crc, zlib.crc32(kind + body))
             chunks[kind] = body
             pos += 12 + n
-        self.assertEqual(struct.unpack('>IIBBBBB', chunks[b'IHDR']), (w, h, 8, 2, 0, 0, 0))
+        w, h = struct.unpack('>II', chunks[b'IHDR'][:8])
         raw = zlib.decompress(chunks[b'IDAT'])
         rows = [raw[y * (w * 3 + 1):(y + 1) * (w * 3 + 1)] for y in range(h)]
         self.assertTrue(all(r[0] == 0 for r in rows))
-        self.assertEqual(b''.join(r[1:] for r in rows), pix)
+        return chunks[b'IHDR'], b''.join(r[1:] for r in rows)
+
+    def convert(self, header, pix):
+        with tempfile.TemporaryDirectory() as d:
+            ppm, png = Path(d, 'a.ppm'), Path(d, 'a.png')
+            ppm.write_bytes(header + pix)
+            size = vmrun.ppm_to_png(ppm, png)
+            return size, png.read_bytes()
+
+    def test_roundtrip(self):
+        w, h = 4, 3
+        # Pixels starting with whitespace bytes: the PPM header must not swallow them.
+        pix = bytes([10, 32, 9] + list(range(3, w * h * 3)))
+        size, data = self.convert(b'P6\n%d %d\n255\n' % (w, h), pix)
+        self.assertEqual(size, (w, h))
+        ihdr, out = self.decode(data)
+        self.assertEqual(struct.unpack('>IIBBBBB', ihdr), (w, h, 8, 2, 0, 0, 0))
+        self.assertEqual(out, pix)
+
+    def test_qemu_padded_rows(self):
+        # QEMU 7.2 pads each row of a 5-pixel-wide dump from 15 to 16 bytes.
+        w, h = 5, 3
+        rows = [bytes(range(y * 15, y * 15 + 15)) for y in range(h)]
+        size, data = self.convert(b'P6\n%d %d\n255\n' % (w, h),
+                                  b''.join(r + b'\xee' for r in rows))
+        self.assertEqual(size, (w, h))
+        self.assertEqual(self.decode(data)[1], b''.join(rows))
 
 
 class LineResult(unittest.TextTestResult):

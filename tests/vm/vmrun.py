@@ -67,7 +67,10 @@ def ppm_to_png(ppm, png):
     w, h = int(m[1]), int(m[2])
     pix = data[m.end():]
     stride = w * 3
-    raw = b''.join(b'\0' + pix[y * stride:(y + 1) * stride] for y in range(h))
+    # QEMU 7.2's ppm_save writes rows at its line buffer's 4-byte-aligned stride.
+    padded = (stride + 3) & ~3
+    row = padded if len(pix) == padded * h and padded != stride else stride
+    raw = b''.join(b'\0' + pix[y * row:y * row + stride] for y in range(h))
 
     def chunk(kind, body):
         return (len(body).to_bytes(4, 'big') + kind + body +

@@ -17,20 +17,23 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Channel shifts straight from the comments in drm_fourcc.h. */
+/*
+ * Channel shifts straight from the comments in drm_fourcc.h; virtio-gpu
+ * formats (linux/virtio_gpu.h) are named by their bytes in memory.
+ */
 const struct format_info kms_formats[] = {
 	/* [31:0] x:R:G:B 8:8:8:8 little endian */
-	{ "XR24", DRM_FORMAT_XRGB8888, false, 16, 8, 0, 24 },
-	{ "AR24", DRM_FORMAT_ARGB8888, true, 16, 8, 0, 24 },
+	{ "XR24", DRM_FORMAT_XRGB8888, false, 16, 8, 0, 24, 2, "B8G8R8X8" },
+	{ "AR24", DRM_FORMAT_ARGB8888, true, 16, 8, 0, 24, 1, "B8G8R8A8" },
 	/* [31:0] x:B:G:R */
-	{ "XB24", DRM_FORMAT_XBGR8888, false, 0, 8, 16, 24 },
-	{ "AB24", DRM_FORMAT_ABGR8888, true, 0, 8, 16, 24 },
+	{ "XB24", DRM_FORMAT_XBGR8888, false, 0, 8, 16, 24, 134, "R8G8B8X8" },
+	{ "AB24", DRM_FORMAT_ABGR8888, true, 0, 8, 16, 24, 67, "R8G8B8A8" },
 	/* [31:0] B:G:R:x */
-	{ "BX24", DRM_FORMAT_BGRX8888, false, 8, 16, 24, 0 },
-	{ "BA24", DRM_FORMAT_BGRA8888, true, 8, 16, 24, 0 },
+	{ "BX24", DRM_FORMAT_BGRX8888, false, 8, 16, 24, 0, 4, "X8R8G8B8" },
+	{ "BA24", DRM_FORMAT_BGRA8888, true, 8, 16, 24, 0, 3, "A8R8G8B8" },
 	/* [31:0] R:G:B:x */
-	{ "RX24", DRM_FORMAT_RGBX8888, false, 24, 16, 8, 0 },
-	{ "RA24", DRM_FORMAT_RGBA8888, true, 24, 16, 8, 0 },
+	{ "RX24", DRM_FORMAT_RGBX8888, false, 24, 16, 8, 0, 68, "X8B8G8R8" },
+	{ "RA24", DRM_FORMAT_RGBA8888, true, 24, 16, 8, 0, 121, "A8B8G8R8" },
 };
 
 const size_t kms_num_formats = ARRAY_SIZE(kms_formats);
@@ -274,6 +277,40 @@ static __printf(2, 3) void st_result(bool ok, const char *fmt, ...)
 		st_failed++;
 }
 
+/* The virtio format's name spells the bytes encode_pixel() wrote. */
+static void selftest_virtio_name(const struct format_info *f,
+				 const uint8_t got[4])
+{
+	const char *n = f->virtio_name;
+	uint8_t want[4];
+	bool ok = strlen(n) == 8;
+	int i;
+
+	for (i = 0; ok && i < 4; i++) {
+		ok = n[2 * i + 1] == '8';
+		switch (n[2 * i]) {
+		case 'R':
+			want[i] = 0x11;
+			break;
+		case 'G':
+			want[i] = 0x22;
+			break;
+		case 'B':
+			want[i] = 0x33;
+			break;
+		case 'A':
+		case 'X':
+			want[i] = 0x44;
+			ok &= (n[2 * i] == 'A') == f->alpha;
+			break;
+		default:
+			ok = false;
+		}
+	}
+	st_result(ok && !memcmp(got, want, 4), "format %s = virtio %s_UNORM (%u)",
+		  f->name, n, f->virtio_format);
+}
+
 static void selftest_formats(void)
 {
 	/*
@@ -316,6 +353,8 @@ static void selftest_formats(void)
 			  want[i].name, name, alpha ? ", alpha" : "",
 			  got[0], got[1], got[2], got[3],
 			  b[0], b[1], b[2], b[3]);
+		if (f)
+			selftest_virtio_name(f, got);
 	}
 }
 

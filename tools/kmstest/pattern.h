@@ -32,6 +32,9 @@ struct format_info {
 	uint32_t fourcc;
 	bool alpha;
 	uint8_t r_shift, g_shift, b_shift, a_shift;
+	/* The virtio-gpu format with the same bytes in memory (name: byte order). */
+	uint32_t virtio_format;
+	const char *virtio_name;
 };
 
 extern const struct format_info kms_formats[];

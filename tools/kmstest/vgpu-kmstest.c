@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include <drm_fourcc.h>
+#include <virtgpu_drm.h>
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
@@ -91,6 +92,7 @@ struct options {
 	struct rect rects[MAX_RECTS];
 	size_t num_rects;
 	unsigned int count;
+	bool virtio_resource;
 };
 
 static struct options opt = {
@@ -463,12 +465,64 @@ static const char *plane_formats_note(const struct head *h)
 
 /* ---- buffers and painting ------------------------------------------ */
 
+/*
+ * --virtio-resource: not a dumb buffer but a virtio-gpu 2D resource created
+ * with the virtio format of the head's DRM format (virtgpu uAPI), so that
+ * QEMU scans out that format even when the driver's planes only take XR24.
+ * This checks the test pattern and QEMU's screendump, not the KMS driver.
+ */
+static void create_virtio_resource(struct head *h, struct buffer *b,
+				   uint32_t bo_w, uint32_t bo_h)
+{
+	struct drm_virtgpu_resource_create rc = {
+		.target = 2,	/* PIPE_TEXTURE_2D */
+		.format = h->fmt->virtio_format,
+		.width = bo_w,
+		.height = bo_h,
+		.depth = 1,
+		.array_size = 1,
+		.size = bo_w * bo_h * 4,
+		.stride = bo_w * 4,
+	};
+	struct drm_virtgpu_map map = { 0 };
+
+	if (drmIoctl(drm_fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE, &rc))
+		die("VIRTGPU_RESOURCE_CREATE %s_UNORM %ux%u: %s",
+		    h->fmt->virtio_name, bo_w, bo_h, err_str(errno));
+	b->handle = rc.bo_handle;
+	b->pitch = bo_w * 4;
+	b->size = rc.size;
+	map.handle = b->handle;
+	if (drmIoctl(drm_fd, DRM_IOCTL_VIRTGPU_MAP, &map))
+		die("VIRTGPU_MAP: %s", err_str(errno));
+	b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      drm_fd, map.offset);
+	if (b->map == MAP_FAILED)
+		die("mmap virtio resource: %s", err_str(errno));
+	printf("head %d: virtio resource %u %s_UNORM %ux%u\n", (int)(h - heads),
+	       rc.res_handle, h->fmt->virtio_name, bo_w, bo_h);
+}
+
+/* --virtio-resource: copy the painted buffer to the host resource. */
+static void upload_virtio_resource(struct head *h, struct buffer *b)
+{
+	struct drm_virtgpu_3d_transfer_to_host t = {
+		.bo_handle = b->handle,
+		.box = { .w = b->pitch / 4, .h = b->size / b->pitch, .d = 1 },
+	};
+
+	if (drmIoctl(drm_fd, DRM_IOCTL_VIRTGPU_TRANSFER_TO_HOST, &t))
+		die("VIRTGPU_TRANSFER_TO_HOST: %s", err_str(errno));
+	printf("head %d: uploaded %ux%u\n", (int)(h - heads), t.box.w, t.box.h);
+}
+
 static void create_buffer(struct head *h, struct buffer *b)
 {
 	uint32_t w = h->mode.hdisplay, hh = h->mode.vdisplay;
 	struct drm_mode_create_dumb create = { 0 };
 	struct drm_mode_map_dumb map = { 0 };
 	uint32_t handles[4] = { 0 }, pitches[4] = { 0 }, offsets[4] = { 0 };
+	uint32_t fourcc = h->fmt->fourcc;
 	uint64_t need;
 	size_t i;
 
@@ -476,25 +530,33 @@ static void create_buffer(struct head *h, struct buffer *b)
 	/* Room for the offset: a few more rows than it spans. */
 	create.height = hh + opt.offset_rows + (opt.offset_px ? 1 : 0);
 	create.bpp = 32;
-	if (drmIoctl(drm_fd, DRM_IOCTL_MODE_CREATE_DUMB, &create))
+	if (opt.virtio_resource) {
+		create_virtio_resource(h, b, create.width, create.height);
+		/* The kernel's idea of the format does not reach the host. */
+		fourcc = DRM_FORMAT_XRGB8888;
+	} else if (drmIoctl(drm_fd, DRM_IOCTL_MODE_CREATE_DUMB, &create)) {
 		die("CREATE_DUMB %ux%u: %s", create.width, create.height,
 		    err_str(errno));
-	b->handle = create.handle;
-	b->pitch = create.pitch;
-	b->size = create.size;
+	} else {
+		b->handle = create.handle;
+		b->pitch = create.pitch;
+		b->size = create.size;
+	}
 	b->offset = opt.offset_rows * b->pitch + opt.offset_px * 4;
 	need = (uint64_t)b->offset + (uint64_t)(hh - 1) * b->pitch + w * 4;
 	if (need > b->size)
 		die("dumb buffer of %" PRIu64 " bytes (pitch %u) is too small for offset %u",
 		    b->size, b->pitch, b->offset);
 
-	map.handle = b->handle;
-	if (drmIoctl(drm_fd, DRM_IOCTL_MODE_MAP_DUMB, &map))
-		die("MAP_DUMB: %s", err_str(errno));
-	b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		      drm_fd, map.offset);
-	if (b->map == MAP_FAILED)
-		die("mmap dumb buffer: %s", err_str(errno));
+	if (!opt.virtio_resource) {
+		map.handle = b->handle;
+		if (drmIoctl(drm_fd, DRM_IOCTL_MODE_MAP_DUMB, &map))
+			die("MAP_DUMB: %s", err_str(errno));
+		b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE,
+			      MAP_SHARED, drm_fd, map.offset);
+		if (b->map == MAP_FAILED)
+			die("mmap dumb buffer: %s", err_str(errno));
+	}
 	/* Junk everywhere the framebuffer does not cover: pitch padding, offset. */
 	for (i = 0; i + 4 <= b->size; i += 4)
 		memcpy(b->map + i, "\xde\xad\xbe\xef", 4);
@@ -502,7 +564,7 @@ static void create_buffer(struct head *h, struct buffer *b)
 	handles[0] = b->handle;
 	pitches[0] = b->pitch;
 	offsets[0] = b->offset;
-	if (drmModeAddFB2(drm_fd, w, hh, h->fmt->fourcc, handles, pitches,
+	if (drmModeAddFB2(drm_fd, w, hh, fourcc, handles, pitches,
 			  offsets, &b->fb_id, 0))
 		die("ADDFB2 %s %ux%u pitch %u offset %u: %s%s", h->fmt->name,
 		    w, hh, b->pitch, b->offset, err_str(errno),
@@ -512,36 +574,32 @@ static void create_buffer(struct head *h, struct buffer *b)
 	       b->offset, create.width, create.height, b->size);
 }
 
-/* Paint @seed's pattern into the pixels of @region of buffer @b. */
-static void paint_buffer(struct head *h, struct buffer *b, uint32_t seed,
-			 enum region region)
+/*
+ * Paint @seed's pattern into the pixels of @region: into buffer @b unless it
+ * is NULL, and into the expected image if @expect (the screen should show it).
+ */
+static void paint(struct head *h, struct buffer *b, uint32_t seed,
+		  enum region region, bool expect)
 {
 	uint32_t w = h->mode.hdisplay, hh = h->mode.vdisplay, x, y;
 	bool alpha = h->fmt->alpha;
+	struct rgb c;
 
 	for (y = 0; y < hh; y++) {
-		uint8_t *row = b->map + b->offset + (size_t)y * b->pitch;
+		uint8_t *row = b ? b->map + b->offset + (size_t)y * b->pitch : NULL;
 
 		for (x = 0; x < w; x++) {
-			if (!region_has(region, h->rects, h->num_rects, x, y))
+			if (region != REGION_ALL &&
+			    !region_has(region, h->rects, h->num_rects, x, y))
 				continue;
-			encode_pixel(h->fmt, row + x * 4,
-				     pattern_rgb(x, y, w, hh, seed),
-				     pattern_fourth(x, y, seed, alpha));
+			c = pattern_rgb(x, y, w, hh, seed);
+			if (row)
+				encode_pixel(h->fmt, row + x * 4, c,
+					     pattern_fourth(x, y, seed, alpha));
+			if (expect)
+				image_set(&h->expect, x, y, c);
 		}
 	}
-}
-
-/* What the screen shows after @seed's pattern reached @region. */
-static void paint_expect(struct head *h, uint32_t seed, enum region region)
-{
-	uint32_t w = h->mode.hdisplay, hh = h->mode.vdisplay, x, y;
-
-	for (y = 0; y < hh; y++)
-		for (x = 0; x < w; x++)
-			if (region_has(region, h->rects, h->num_rects, x, y))
-				image_set(&h->expect, x, y,
-					  pattern_rgb(x, y, w, hh, seed));
 }
 
 static void setup_heads(int nbuf)
@@ -561,10 +619,11 @@ static void setup_heads(int nbuf)
 			die("out of memory");
 		for (j = 0; j < nbuf; j++) {
 			create_buffer(h, &h->buf[j]);
-			paint_buffer(h, &h->buf[j],
-				     h->seed + (j ? SEED_FLIP : 0), REGION_ALL);
+			paint(h, &h->buf[j], h->seed + (j ? SEED_FLIP : 0),
+			      REGION_ALL, j == 0);
+			if (opt.virtio_resource)
+				upload_virtio_resource(h, &h->buf[j]);
 		}
-		paint_expect(h, h->seed, REGION_ALL);
 	}
 	printf("setup: %d heads, %d buffers each, painted in %.3f s\n", num_heads,
 	       nbuf, now() - t0);
@@ -790,12 +849,11 @@ static int cmd_damage(void)
 		if (opt.outside)
 			printf("head %d: every pixel outside the damage changed too, undeclared\n",
 			       i);
-		paint_buffer(h, &h->buf[0], h->seed + SEED_DAMAGE, REGION_INSIDE);
-		if (opt.outside)
-			paint_buffer(h, &h->buf[0], h->seed + SEED_OUTSIDE,
-				     REGION_OUTSIDE);
+		paint(h, &h->buf[0], h->seed + SEED_DAMAGE, REGION_INSIDE, true);
 		/* Undeclared changes must not reach the screen. */
-		paint_expect(h, h->seed + SEED_DAMAGE, REGION_INSIDE);
+		if (opt.outside)
+			paint(h, &h->buf[0], h->seed + SEED_OUTSIDE,
+			      REGION_OUTSIDE, false);
 	}
 	commit_damage();
 	step_done(2, true);
@@ -870,7 +928,8 @@ static int cmd_flip(void)
 	for (i = 0; i < num_heads; i++) {
 		struct head *h = &heads[i];
 
-		paint_expect(h, h->seed + (h->shown ? SEED_FLIP : 0), REGION_ALL);
+		paint(h, NULL, h->seed + (h->shown ? SEED_FLIP : 0), REGION_ALL,
+		      true);
 	}
 	printf("flip: %u flips in %.3f s (%.1f/s), %d heads, last fb %s\n",
 	       opt.count, dt, dt > 0 ? opt.count / dt : 0.0, num_heads,
@@ -933,7 +992,10 @@ static void help(FILE *f)
 	      "                     rectangles without declaring it\n"
 	      "  --rect X,Y,W,H     damage: a rectangle (repeatable; default two, one\n"
 	      "                     with --outside)\n"
-	      "  -n, --count N      flip: number of flips (default 60)\n", f);
+	      "  -n, --count N      flip: number of flips (default 60)\n"
+	      "  --virtio-resource  show: a virtio-gpu 2D resource in the format's virtio\n"
+	      "                     twin (virtgpu uAPI) under an XR24 framebuffer, to\n"
+	      "                     check QEMU and the pattern, not the KMS driver\n", f);
 }
 
 static uint32_t parse_u32(const char *s, const char *what)
@@ -977,6 +1039,7 @@ enum {
 	OPT_DIRTYFB = 256,
 	OPT_OUTSIDE,
 	OPT_RECT,
+	OPT_VIRTIO_RESOURCE,
 };
 
 static const struct option long_opts[] = {
@@ -991,6 +1054,7 @@ static const struct option long_opts[] = {
 	{ "dirtyfb", no_argument, NULL, OPT_DIRTYFB },
 	{ "outside", no_argument, NULL, OPT_OUTSIDE },
 	{ "rect", required_argument, NULL, OPT_RECT },
+	{ "virtio-resource", no_argument, NULL, OPT_VIRTIO_RESOURCE },
 	{ "help", no_argument, NULL, 'h' },
 	{ }
 };
@@ -1034,6 +1098,9 @@ static void parse_options(int argc, char **argv)
 			break;
 		case OPT_OUTSIDE:
 			opt.outside = true;
+			break;
+		case OPT_VIRTIO_RESOURCE:
+			opt.virtio_resource = true;
 			break;
 		case OPT_RECT:
 			if (opt.num_rects == MAX_RECTS)
@@ -1100,6 +1167,8 @@ int main(int argc, char **argv)
 		return cmd_list();
 	if (!num_heads)
 		die("%s: give at least one HEAD", cmd);
+	if (opt.virtio_resource && strcmp(cmd, "show"))
+		die("--virtio-resource works with show only");
 	if (!strcmp(cmd, "show"))
 		return cmd_show();
 	if (!strcmp(cmd, "damage"))
