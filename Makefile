@@ -28,6 +28,7 @@ modules-all:
 # Programs the guest tests run, built on the host against libdrm.
 guest-tools:
 	$(MAKE) -C tools/kmstest
+	$(MAKE) -C tests/bench
 
 unit:
 	$(MAKE) -C tests/unit run
@@ -48,3 +49,4 @@ clean:
 	rm -rf build tests/out
 	$(MAKE) -C tests/unit clean
 	$(MAKE) -C tools/kmstest clean
+	$(MAKE) -C tests/bench clean

@@ -51,17 +51,23 @@ static void virtgpu_crtc_disable_vblank(struct drm_crtc *crtc)
 	hrtimer_try_to_cancel(&output->vblank_timer);
 }
 
-/* The timer has been forwarded past the vblank being handled. */
+/*
+ * While the timer runs it has been forwarded past the vblank being
+ * handled. While it is off, "now" keeps the count ticking with wall time;
+ * returning false instead would make the core store a zero timestamp when
+ * vblank is switched back on, and the next count would jump by the uptime.
+ */
 static bool virtgpu_crtc_get_vblank_timestamp(struct drm_crtc *crtc,
 					      int *max_error, ktime_t *time,
 					      bool in_vblank_irq)
 {
 	struct virtgpu_output *output = crtc_to_virtgpu_output(crtc);
 
-	if (!READ_ONCE(output->vblank_on))
-		return false;
-	*time = ktime_sub(hrtimer_get_expires(&output->vblank_timer),
-			  output->vblank_period);
+	if (READ_ONCE(output->vblank_on))
+		*time = ktime_sub(hrtimer_get_expires(&output->vblank_timer),
+				  output->vblank_period);
+	else
+		*time = ktime_get();
 	*max_error = 0;
 	return true;
 }
@@ -77,17 +83,6 @@ static enum drm_mode_status virtgpu_crtc_mode_valid(struct drm_crtc *crtc,
 						    const struct drm_display_mode *mode)
 {
 	return virtgpu_mode_valid(mode);
-}
-
-/* The host scans out the primary plane: an active CRTC needs one. */
-static int virtgpu_crtc_atomic_check(struct drm_crtc *crtc,
-				     struct drm_atomic_state *state)
-{
-	struct drm_crtc_state *cs = drm_atomic_get_new_crtc_state(state, crtc);
-
-	if (cs->active && !(cs->plane_mask & drm_plane_mask(crtc->primary)))
-		return -EINVAL;
-	return 0;
 }
 
 static void virtgpu_crtc_atomic_enable(struct drm_crtc *crtc,
@@ -136,7 +131,6 @@ static void virtgpu_crtc_atomic_flush(struct drm_crtc *crtc,
 
 static const struct drm_crtc_helper_funcs virtgpu_crtc_helper_funcs = {
 	.mode_valid = virtgpu_crtc_mode_valid,
-	.atomic_check = virtgpu_crtc_atomic_check,
 	.atomic_flush = virtgpu_crtc_atomic_flush,
 	.atomic_enable = virtgpu_crtc_atomic_enable,
 	.atomic_disable = virtgpu_crtc_atomic_disable,

@@ -25,7 +25,7 @@
 
 #define VIRTGPU_CURSOR_BYTES	(VIRTGPU_CURSOR_DIM * VIRTGPU_CURSOR_DIM * 4)
 /* How long a cursor image upload may take before we show it anyway. */
-#define VIRTGPU_CURSOR_TIMEOUT	(HZ / 10)
+#define VIRTGPU_CURSOR_TIMEOUT	HZ
 
 static struct virtgpu_output *cursor_to_output(struct drm_plane *plane)
 {
@@ -95,8 +95,8 @@ static void virtgpu_cursor_atomic_update(struct drm_plane *plane,
 
 	if (new->fb == old->fb && old->visible && hot_x == old_hot_x &&
 	    hot_y == old_hot_y) {
-		virtgpu_cmd_move_cursor(hw, output->index, new->crtc_x,
-					new->crtc_y);
+		virtgpu_cmd_move_cursor(hw, output->index, output->cursor->id,
+					new->crtc_x, new->crtc_y);
 		return;
 	}
 
@@ -107,7 +107,7 @@ static void virtgpu_cursor_atomic_update(struct drm_plane *plane,
 					VIRTGPU_CURSOR_DIM, VIRTGPU_CURSOR_DIM);
 	virtgpu_hw_kick(hw);
 	if (virtgpu_batch_wait(&b, VIRTGPU_CURSOR_TIMEOUT))
-		drm_dbg_kms(plane->dev, "cursor upload slow or failed\n");
+		drm_warn_once(plane->dev, "cursor image upload slow or failed\n");
 	virtgpu_cmd_update_cursor(hw, output->index, output->cursor->id,
 				  new->crtc_x, new->crtc_y, hot_x, hot_y);
 }
@@ -142,8 +142,8 @@ static void virtgpu_cursor_atomic_async_update(struct drm_plane *plane,
 
 	plane->state->crtc_x = new->crtc_x;
 	plane->state->crtc_y = new->crtc_y;
-	virtgpu_cmd_move_cursor(&vgdev->hw, output->index, new->crtc_x,
-				new->crtc_y);
+	virtgpu_cmd_move_cursor(&vgdev->hw, output->index, output->cursor->id,
+				new->crtc_x, new->crtc_y);
 	virtgpu_hw_kick(&vgdev->hw);
 }
 

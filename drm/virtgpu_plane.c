@@ -79,8 +79,13 @@ static void virtgpu_primary_atomic_update(struct drm_plane *plane,
 	struct virtgpu_res *res;
 	bool rescan, damaged;
 
-	if (!fb || !new->visible || !to_virtgpu_framebuffer(fb)->res)
+	if (!fb || !new->visible || !to_virtgpu_framebuffer(fb)->res) {
+		/* Primary plane off on a lit CRTC: blank the scanout. */
+		if (output->scanout_res_id)
+			virtgpu_cmd_set_scanout(hw, NULL, output->index, 0, 0, 0, 0, 0);
+		output->scanout_res_id = 0;
 		return;
+	}
 	res = to_virtgpu_framebuffer(fb)->res;
 	src = new->src;
 	drm_rect_fp_to_int(&src, &src);

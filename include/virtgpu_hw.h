@@ -145,7 +145,8 @@ int virtgpu_cmd_resource_flush(struct virtgpu_hw *hw, struct virtgpu_batch *b,
 			       u32 id, u32 x, u32 y, u32 w, u32 h);
 int virtgpu_cmd_update_cursor(struct virtgpu_hw *hw, u32 scanout, u32 id,
 			      u32 x, u32 y, u32 hot_x, u32 hot_y);
-int virtgpu_cmd_move_cursor(struct virtgpu_hw *hw, u32 scanout, u32 x, u32 y);
+int virtgpu_cmd_move_cursor(struct virtgpu_hw *hw, u32 scanout, u32 id,
+			    u32 x, u32 y);
 void virtgpu_hw_kick(struct virtgpu_hw *hw);
 u32 virtgpu_hw_new_resource_id(struct virtgpu_hw *hw);
 int virtgpu_hw_map_backing(struct virtgpu_hw *hw, struct sg_table *sgt);

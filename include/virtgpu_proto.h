@@ -98,7 +98,7 @@ int virtgpu_encode_update_cursor(void *buf, size_t size, u32 scanout,
 				 u32 res_id, u32 x, u32 y, u32 hot_x,
 				 u32 hot_y);
 int virtgpu_encode_move_cursor(void *buf, size_t size, u32 scanout,
-			       u32 x, u32 y);
+			       u32 res_id, u32 x, u32 y);
 
 /* Validators: 0, -EIO for an error response, -EPROTO for a bad one. */
 int virtgpu_resp_check(const void *resp, size_t len, u32 expect_type);

@@ -161,7 +161,8 @@ int virtgpu_cmd_update_cursor(struct virtgpu_hw *hw, u32 scanout, u32 id,
 							      hot_x, hot_y), NULL);
 }
 
-int virtgpu_cmd_move_cursor(struct virtgpu_hw *hw, u32 scanout, u32 x, u32 y)
+int virtgpu_cmd_move_cursor(struct virtgpu_hw *hw, u32 scanout, u32 id,
+			    u32 x, u32 y)
 {
 	struct virtgpu_vbuf *vbuf;
 
@@ -171,7 +172,7 @@ int virtgpu_cmd_move_cursor(struct virtgpu_hw *hw, u32 scanout, u32 x, u32 y)
 		return -ENOMEM;
 	return virtgpu_cmd_queue(&hw->cursorq, vbuf,
 				 virtgpu_encode_move_cursor(vbuf->cmd, vbuf->cmd_len,
-							    scanout, x, y), NULL);
+							    scanout, id, x, y), NULL);
 }
 
 /* Notify the device once for everything queued on both queues. */

@@ -419,11 +419,18 @@ int virtgpu_encode_update_cursor(void *buf, size_t size, u32 scanout,
 	return len;
 }
 
+/* QEMU takes a move with resource 0 as "pointer hidden": pass the cursor's. */
 int virtgpu_encode_move_cursor(void *buf, size_t size, u32 scanout,
-			       u32 x, u32 y)
+			       u32 res_id, u32 x, u32 y)
 {
-	return virtgpu_encode_cursor(buf, size, VIRTIO_GPU_CMD_MOVE_CURSOR,
-				     scanout, x, y);
+	struct virtio_gpu_update_cursor *cmd = buf;
+	int len;
+
+	len = virtgpu_encode_cursor(buf, size, VIRTIO_GPU_CMD_MOVE_CURSOR,
+				    scanout, x, y);
+	if (len > 0)
+		cmd->resource_id = cpu_to_le32(res_id);
+	return len;
 }
 
 int virtgpu_resp_check(const void *resp, size_t len, u32 expect_type)

@@ -99,7 +99,7 @@ static int enc_update_cursor(void *b, size_t s)
 
 static int enc_move_cursor(void *b, size_t s)
 {
-	return virtgpu_encode_move_cursor(b, s, 0, 0, 0);
+	return virtgpu_encode_move_cursor(b, s, 0, 0, 0, 0);
 }
 
 static const struct enc_case enc_cases[] = {
@@ -643,19 +643,24 @@ TEST(encode, update_cursor_hide)
 
 static int move_cursor_case(void *b, size_t s)
 {
-	return virtgpu_encode_move_cursor(b, s, 15, 0x01020304, 0x05060708);
+	return virtgpu_encode_move_cursor(b, s, 15, 0x0a0b0c0d, 0x01020304,
+					  0x05060708);
 }
 
 TEST(encode, move_cursor)
 {
 	u8 want[56] = { 0 };
 
-	/* Same struct as UPDATE_CURSOR; the update-only fields stay zero. */
+	/*
+	 * Same struct as UPDATE_CURSOR. The resource must be the cursor's
+	 * (QEMU hides a cursor moved with resource 0); the hotspot stays zero.
+	 */
 	put_le32(want, 0, VIRTIO_GPU_CMD_MOVE_CURSOR);
 	put_le32(want, 24, 15);
 	put_le32(want, 28, 0x01020304);
 	put_le32(want, 32, 0x05060708);
+	put_le32(want, 40, 0x0a0b0c0d);
 	CHECK_ENCODES(move_cursor_case, want);
-	CHECK_REJECTS(-EINVAL, virtgpu_encode_move_cursor, 16, 0, 0);
-	CHECK_REJECTS(-EINVAL, virtgpu_encode_move_cursor, UINT32_MAX, 0, 0);
+	CHECK_REJECTS(-EINVAL, virtgpu_encode_move_cursor, 16, 1, 0, 0);
+	CHECK_REJECTS(-EINVAL, virtgpu_encode_move_cursor, UINT32_MAX, 1, 0, 0);
 }
