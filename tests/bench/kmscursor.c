@@ -198,7 +198,11 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	fd = kms_open(dev);
-	drmSetClientCap(fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1);
+	/* A driver without DRIVER_MODESET refuses KMS client caps with -EOPNOTSUPP. */
+	if (drmSetClientCap(fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1) && errno == EOPNOTSUPP) {
+		printf("info no KMS: the driver does not do modesetting\n");
+		return KMS_EXIT_NO_KMS;
+	}
 	if (kms_find_output(fd, &out, &why)) {
 		printf("info no KMS: %s\n", why);
 		return KMS_EXIT_NO_KMS;

@@ -2,12 +2,15 @@
 """Display benchmark: boot a guest per driver and kernel, run kmsbench, print a table.
 
   tests/bench/run.py [--kernels newest|all|6.1,6.12|KVER] [--drivers ours,intree]
-                     [--seconds 5] [--mode 1920x1080] [--tests flip,full,...] [--out DIR]
+                     [--seconds 5] [--mode 1920x1080] [--tests flip,full,...]
+                     [--repeat N] [--out DIR]
 
 Each boot: -device virtio-gpu-pci,xres=W,yres=H and tests/guest/bench.sh, which runs
 tests/bench/build/kmsbench (built here first with make -C tests/bench) for SECONDS per
 benchmark. The figures ("bench <name> <value> <unit>", see kmsbench.c) are tabulated side by
-side, one column per kernel/driver. This is not a test: no figure passes or fails. The exit
+side, one column per kernel/driver (with --repeat N: the median of N boots, interleaved).
+Other guests share this host's CPUs: the figures move with the host load (a row shows it),
+so compare columns of one invocation, and prefer --repeat 3. This is not a test: no figure passes or fails. The exit
 status is 1 only if a benchmark run itself failed (kmsbench error, guest crash or timeout,
 kernel warning); a driver without KMS yet shows "no KMS", one that is not built "not built".
 Results: tests/out/bench-<time>/<kernel>/<driver>/ (bench.txt, script.log, ...) and table.txt.
@@ -16,6 +19,7 @@ import argparse
 import datetime
 import json
 import signal
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -66,18 +70,34 @@ def run_one(kernel, driver, a, results):
     if failed:
         return 'error', figs, '; '.join(failed)
     if bench['status'] == 'SKIP':
-        return 'no KMS', figs, bench['detail']
+        return 'no KMS', figs, bench['detail'].removeprefix('no KMS: ')
     return 'ok', figs, ''
+
+
+def combine(reps):
+    """Repeats of one kernel/driver [(status, figures)] -> (status, figures): the median of
+    each figure over the repeats that ran ("ok"); the first bad status otherwise."""
+    good = [f for st, f in reps if st == 'ok']
+    if not good:
+        return reps[0]
+    figs = {}
+    for name, (_, unit) in good[0].items():
+        vals = sorted(float(f[name][0]) for f in good if name in f)
+        figs[name] = (f'{statistics.median(vals):.2f}', unit)
+    bad = [st for st, _ in reps if st != 'ok']
+    return (bad[0] + f' ({len(bad)}/{len(reps)})') if bad else 'ok', figs
 
 
 def table(runs):
     """runs: [(column, status, figures)] -> text table, one row per figure."""
     names, units = [], {}
-    for _, _, figs in runs:
+    for _, _, figs in runs:	# every column's order, a figure after its predecessor
+        prev = None
         for n, (_, unit) in figs.items():
             if n not in units:
-                names.append(n)
+                names.insert(names.index(prev) + 1 if prev else len(names), n)
                 units[n] = unit
+            prev = n
     cols = [c for c, _, _ in runs]
     rows = [['', *cols, 'unit'], ['status', *[st for _, st, _ in runs], '']]
     for n in names:
@@ -99,6 +119,8 @@ def main():
     p.add_argument('--seconds', type=int, default=5, help='per benchmark (default 5)')
     p.add_argument('--mode', default='1920x1080', help='WxH, also the device xres/yres')
     p.add_argument('--tests', help='kmsbench -T list (default: all)')
+    p.add_argument('--repeat', type=int, default=1,
+                   help='boots per kernel/driver, interleaved; the table shows medians')
     p.add_argument('--out', type=Path, help='results dir (default tests/out/bench-<time>)')
     a = p.parse_args()
     drivers = a.drivers.split(',')
@@ -109,17 +131,24 @@ def main():
         sys.exit('bench: building tests/bench failed')
     out = (a.out or TREE / 'tests/out' /
            datetime.datetime.now().strftime('bench-%Y%m%d-%H%M%S')).resolve()
-    runs, errors = [], []
-    for kernel in pick_kernels(a.kernels):
-        for driver in drivers:
-            print(f'bench: {kernel} {driver}', file=sys.stderr)
-            status, figs, detail = run_one(kernel, driver, a, out / kernel / driver)
-            col = f'{kernel.split("-")[0].split("+")[0]}/{driver}'
-            print(f'bench: {kernel} {driver}: {status}' + (f' ({detail})' if detail else ''),
-                  file=sys.stderr)
-            if status == 'error':
-                errors.append(f'{kernel}/{driver}: {detail}')
-            runs.append((col, status, figs))
+    cols, reps, errors = [], {}, []
+    kernels = pick_kernels(a.kernels)
+    for r in range(a.repeat):	# interleaved, so every column sees similar host load
+        for kernel in kernels:
+            for driver in drivers:
+                col = f'{kernel.split("-")[0].split("+")[0]}/{driver}'
+                res = out / kernel / driver / (f'run{r + 1}' if a.repeat > 1 else '')
+                print(f'bench: {kernel} {driver}' + (f' run {r + 1}' if a.repeat > 1 else ''),
+                      file=sys.stderr)
+                status, figs, detail = run_one(kernel, driver, a, res)
+                print(f'bench: {kernel} {driver}: {status}' + (f' ({detail})' if detail else ''),
+                      file=sys.stderr)
+                if status == 'error':
+                    errors.append(f'{kernel}/{driver}: {detail}')
+                if col not in reps:
+                    cols.append(col)
+                reps.setdefault(col, []).append((status, figs))
+    runs = [(c, *combine(reps[c])) for c in cols]
     text = table(runs)
     out.mkdir(parents=True, exist_ok=True)
     (out / 'table.txt').write_text(text)

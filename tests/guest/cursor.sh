@@ -26,6 +26,10 @@
 # crtc_y and, separately, the fb/plane hotspot) and how QEMU reads it: its SPICE display
 # puts the pointer at ptr_x + hot_x (ui/spice-display.c), SDL/GTK draw the image with
 # its hotspot at the host pointer. A driver that sent x + hot_x would be off by the hotspot.
+# A MOVE_CURSOR must carry the cursor's resource_id too: QEMU reads resource_id != 0 as
+# "pointer visible" for moves as well (update_cursor(): dpy_mouse_set(con, x, y,
+# resource_id ? 1 : 0)), so a move with 0 hides the pointer (SPICE sends CURSOR_HIDE).
+# Linux's in-tree driver resends its whole cursor struct, resource_id included, on moves.
 #
 # RESULT lines:
 #   cursor-trace           the trace file is there and shows cursor commands
@@ -34,9 +38,10 @@
 #                          position (the first at 32,48, set beforehand with MoveCursor)
 #   cursor-image           every cursor shown through VNC is the 64x64 image we drew
 #   cursor-hotspot         the hotspots 5,7 and 20,3 of the two SetCursor2 calls (VNC)
-#   cursor-move            three MoveCursor positions, in order (MOVE or UPDATE commands)
+#   cursor-move            three MoveCursor positions, in order, each a MOVE_CURSOR (or an
+#                          UPDATE_CURSOR) carrying the cursor's resource_id
 #   cursor-atomic-update   a cursor-plane commit with a new FB: UPDATE at CRTC_X/CRTC_Y
-#   cursor-atomic-move     two CRTC_X/CRTC_Y-only commits
+#   cursor-atomic-move     two CRTC_X/CRTC_Y-only commits, as cursor-move
 #   cursor-atomic-hotspot  HOTSPOT_X/HOTSPOT_Y 10,12 committed with the FB reach the device
 #                          (the properties need Linux 6.8+: SKIP on 6.1)
 #   cursor-atomic-hotspot-change
@@ -45,6 +50,8 @@
 #                          this (6.12): it sends UPDATE_CURSOR only when the FB changes, so
 #                          it sends MOVE_CURSOR and the new hotspot is lost.
 #   cursor-disable         SetCursor(0): an UPDATE_CURSOR without resource
+# The VNC socket lives in the results directory: its path must stay under 108 bytes (QEMU
+# refuses longer unix socket paths), as it does for tests/out/<time>/<kernel>/<driver>/cursor.
 set -uo pipefail
 . "$VIRTGPU_TREE/tests/guest/lib.sh"
 
@@ -241,16 +248,23 @@ def show(c):
         s += f" hot {c['vnc']['hot'][0]},{c['vnc']['hot'][1]}"
     return s
 
+def fits(e, c):
+    return ((e['type'] == 'any' or c['type'] == e['type']) and
+            (e['x'] is None or (c['x'], c['y']) == (e['x'], e['y'])) and
+            (c['res'] != 0) == (e['res'] == 'set'))
+
 def match(cmds):
-    """Each expectation to the next command that fits it (in order). -> list of index|None."""
+    """Each expectation to the next command that fits it (in order). -> list of index|None.
+    A move ("any") never takes an UPDATE that the next expectation, an update at the same
+    place, would take: one failure must not shift every later match."""
     out, i = [], 0
-    for e in expects:
+    for k, e in enumerate(expects):
+        nxt = expects[k + 1] if k + 1 < len(expects) else None
         j = i
         while j < len(cmds):
             c = cmds[j]
-            if ((e['type'] == 'any' or c['type'] == e['type']) and
-                    (e['x'] is None or (c['x'], c['y']) == (e['x'], e['y'])) and
-                    (c['res'] != 0) == (e['res'] == 'set')):
+            if fits(e, c) and not (e['type'] == 'any' and c['type'] == 'update' and nxt and
+                                   nxt['type'] == 'update' and fits(nxt, c)):
                 break
             j += 1
         if j < len(cmds):
@@ -300,8 +314,17 @@ for e, j in zip(expects, m):
     pos = 'anywhere' if e['x'] is None else f"at {e['x']},{e['y']}"
     if j is None:
         after = cmds[prev + 1:prev + 4] if prev is not None else cmds[:3]
-        note(e['name'], False, f"no {e['type']} {pos} with res {e['res']} in the trace "
-             f"(next commands: {'; '.join(show(c) for c in after) or 'none'})")
+        kind = {'any': 'MOVE/UPDATE', 'update': 'UPDATE', 'move': 'MOVE'}[e['type']]
+        res = 'with a resource' if e['res'] == 'set' else 'without resource'
+        why = ''
+        first = e['name'] not in results	# explain once per result
+        if first and e['res'] == 'set' and any(
+                c['res'] == 0 and (e['x'] is None or (c['x'], c['y']) == (e['x'], e['y']))
+                for c in after):
+            why = (' - a MOVE_CURSOR needs the resource_id too: QEMU takes resource_id 0 '
+                   'as "pointer hidden" for moves as well (dpy_mouse_set(..., res ? 1 : 0))')
+        note(e['name'], False, f"no {kind} {pos} {res} (next commands: "
+             f"{'; '.join(show(c) for c in after) or 'none'}){why}")
         continue
     prev = j
     c = cmds[j]
@@ -322,13 +345,27 @@ for e, j in zip(expects, m):
 if vnc:
     want = open(image, 'rb').read() if os.path.exists(image) else b''
     shown = [c for c in cmds if c['type'] == 'update' and c['res'] and c.get('vnc')]
-    bad = [c['vnc']['n'] for c in shown
-           if c['vnc']['kind'] != 'alpha' or c['vnc']['size'] != (64, 64) or
-           open(f"/tmp/vnc-cursor-{c['vnc']['n']}", 'rb').read() != want]
+    bad = []
+    for c in shown:
+        v = c['vnc']
+        got = open(f"/tmp/vnc-cursor-{v['n']}", 'rb').read()
+        if v['kind'] != 'alpha' or v['size'] != (64, 64) or got != want:
+            # Keep both images in the results (raw 64x64 BGRA) and name the first difference.
+            res_dir = os.path.dirname(tracefile)
+            open(f"{res_dir}/cursor-{v['n']}-got.bgra", 'wb').write(got)
+            open(f'{res_dir}/cursor-want.bgra', 'wb').write(want)
+            diff = next((i for i in range(min(len(got), len(want))) if got[i] != want[i]),
+                        min(len(got), len(want)))
+            px = diff // 4
+            bad.append(f"#{v['n']} (update at {c['x']},{c['y']}): {v['kind']} "
+                       f"{v['size'][0]}x{v['size'][1]}, first difference at pixel "
+                       f"({px % 64},{px // 64}): got {got[px * 4:px * 4 + 4].hex()} want "
+                       f"{want[px * 4:px * 4 + 4].hex()} (BGRA)")
     if not shown:
         print('FAIL cursor-image no cursor image came through VNC')
     elif bad:
-        print(f'FAIL cursor-image cursor(s) {bad} of {len(shown)} differ from the image drawn')
+        print(f"FAIL cursor-image {len(bad)} of {len(shown)} cursors differ from the image "
+              f"drawn (saved as cursor-N-got.bgra, cursor-want.bgra): {'; '.join(bad)}")
     else:
         print(f'PASS cursor-image {len(shown)} cursors, 64x64 alpha, pixels identical')
 
