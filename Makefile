@@ -7,12 +7,13 @@
 #   make run                     boot a guest with the module, screenshot it
 #   make check                   every test
 #   make compare                 the guest tests on our driver and the in-tree one
+#   make bench                   display benchmark, ours and in-tree side by side
 
 KVER ?= $(shell tools/kernels.sh default)
 KDIR ?= /lib/modules/$(KVER)/build
 BUILD := $(CURDIR)/build/$(KVER)
 
-.PHONY: all modules modules-all guest-tools clean setup run check compare unit
+.PHONY: all modules modules-all guest-tools clean setup run check compare bench unit
 
 all: modules
 
@@ -44,6 +45,9 @@ check: setup
 
 compare: setup modules-all guest-tools
 	python3 tests/vm/suite.py --driver both
+
+bench: setup modules-all guest-tools
+	python3 tests/bench/run.py --kernels all --drivers ours,intree
 
 clean:
 	rm -rf build tests/out

@@ -52,15 +52,19 @@ static int virtgpu_cursor_atomic_check(struct drm_plane *plane,
 	return 0;
 }
 
-/* Copy the visible part of the cursor framebuffer into the 64x64 image. */
+/*
+ * Copy the cursor image into the 64x64 one. Use the unclipped source: the
+ * host clips the cursor itself, and a cursor hanging off the screen's edge
+ * must keep its whole image for when it moves back.
+ */
 static void virtgpu_cursor_copy(struct virtgpu_output *output,
 				struct drm_plane_state *new)
 {
 	struct drm_shadow_plane_state *shadow = to_drm_shadow_plane_state(new);
 	struct drm_framebuffer *fb = new->fb;
-	u32 w = drm_rect_width(&new->src) >> 16;
-	u32 h = drm_rect_height(&new->src) >> 16;
-	u32 x = new->src.x1 >> 16, y = new->src.y1 >> 16;
+	u32 w = min_t(u32, new->src_w >> 16, VIRTGPU_CURSOR_DIM);
+	u32 h = min_t(u32, new->src_h >> 16, VIRTGPU_CURSOR_DIM);
+	u32 x = new->src_x >> 16, y = new->src_y >> 16;
 	struct iosys_map src = shadow->data[0];
 	u8 *dst = output->cursor->kmem;
 	u32 row;
