@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * Framebuffers. Like DRM, ADDFB takes any format DRM knows (a plane then
- * refuses what it cannot scan out with -EINVAL); the layout of formats we
- * can scan out is checked strictly (pitch, offset, object size) so bad
- * input fails at ADDFB with -EINVAL rather than on the host. The host
+ * Framebuffers. The DRM core has already refused formats no plane supports
+ * (-EINVAL); the layout is checked strictly here (pitch, offset, object
+ * size) so bad input fails at ADDFB with -EINVAL, not on the host. The host
  * copy is a resource of the framebuffer's own format whose width is
  * pitch / cpp, so the host's row stride equals ours; it is created on the
  * framebuffer's first scanout and released with the framebuffer.
@@ -43,18 +42,15 @@ struct drm_framebuffer *virtgpu_fb_create(struct drm_device *dev,
 {
 	struct virtgpu_framebuffer *vfb;
 	struct drm_gem_object *obj;
-	int ret = 0;
+	int ret;
 
 	obj = drm_gem_object_lookup(file, cmd->handles[0]);
 	if (!obj)
 		return ERR_PTR(-ENOENT);
 	/* Foreign dma-bufs have no pages we can pin for the host. */
-	if (obj->import_attach)
-		ret = -EINVAL;
-	else if (virtgpu_format_to_virtio(cmd->pixel_format))
-		ret = virtgpu_fb_layout_check(cmd->pixel_format, cmd->width,
-					      cmd->height, cmd->pitches[0],
-					      cmd->offsets[0], obj->size);
+	ret = obj->import_attach ? -EINVAL :
+	      virtgpu_fb_layout_check(cmd->pixel_format, cmd->width, cmd->height,
+				      cmd->pitches[0], cmd->offsets[0], obj->size);
 	drm_gem_object_put(obj);
 	if (ret) {
 		drm_dbg_kms(dev, "rejecting fb %ux%u %p4cc pitch %u offset %u\n",
