@@ -74,8 +74,18 @@ for stage in $STAGES; do
 	build) stage_build ;;
 	guest)
 		make --no-print-directory modules-all guest-tools >/dev/null 2>&1
+		out=tests/out/check-$(date +%Y%m%d-%H%M%S)
 		# shellcheck disable=SC2086
-		run_counted guest python3 tests/vm/suite.py --driver ours ${SUITE_ARGS:-}
+		run_counted guest python3 tests/vm/suite.py --driver ours --out "$out" \
+			${SUITE_ARGS:-}
+		# The in-tree driver's IGT run is for comparison: shown, not counted.
+		if [ -z "${SUITE_ARGS:-}" ] && [ -z "${NO_COMPARE:-}" ]; then
+			echo "=== in-tree virtio_gpu, IGT on 6.12, for comparison (not counted)"
+			python3 tests/vm/suite.py --driver intree --kernels 6.12 --only igt \
+				--out "$out" 2>&1 | grep -E '^(PASS|FAIL|SKIP) ' |
+				sed 's/^/intree: /'
+			python3 tests/igt/compare.py "$out" --no-expect || true
+		fi
 		;;
 	*) echo "unknown stage $stage" >&2; exit 2 ;;
 	esac

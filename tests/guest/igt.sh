@@ -11,13 +11,17 @@
 #   list=FILE       another test list (path in the tree)
 #   expect=FILE     another expectation file (path in the tree)
 #   fbcon=keep      leave fbcon bound to the DRM device's fbdev (default: unbind it)
+#   udev=0          do not run systemd-udevd (default: run it, started after the driver is
+#                   loaded and never asked to coldplug: IGT's uevent monitors (kms_lease
+#                   lease-uevent, hotplug waits) listen to udevd's netlink group, not the
+#                   kernel's, and see nothing without it)
 set -uo pipefail
 . "$VIRTGPU_TREE/tests/guest/lib.sh"
 
-only='' all='' timeout='' deadline=1800 list=tests/igt/testlist.txt expect='' fbcon=unbind
+only='' all='' timeout='' deadline=1800 list=tests/igt/testlist.txt expect='' fbcon=unbind udev=1
 for kv in "$@"; do
 	case $kv in
-	only=* | all=* | timeout=* | deadline=* | list=* | expect=* | fbcon=*)
+	only=* | all=* | timeout=* | deadline=* | list=* | expect=* | fbcon=* | udev=*)
 		eval "${kv%%=*}=\${kv#*=}" ;;
 	*) echo "igt.sh: unknown argument $kv" >&2; exit 2 ;;
 	esac
@@ -44,6 +48,13 @@ if [ "$fbcon" = unbind ]; then
 		grep -q 'frame buffer' "$v/name" 2>/dev/null && echo 0 >"$v/bind"
 	done
 fi
+udevd_pid=''
+if [ "$udev" = 1 ]; then
+	/usr/lib/systemd/systemd-udevd --resolve-names=never </dev/null >/tmp/udevd.log 2>&1 &
+	udevd_pid=$!
+	udevadm settle -t 10 || echo "igt.sh: udevd not settled"
+	echo "igt.sh: systemd-udevd running (pid $udevd_pid)"
+fi
 grep -H . /sys/class/vtconsole/vtcon*/name /sys/class/vtconsole/vtcon*/bind 2>/dev/null
 for c in /sys/class/drm/card*-*; do
 	[ -e "$c/status" ] && echo "connector ${c##*/}: $(cat "$c/status"), $(wc -l <"$c/modes") modes"
@@ -55,6 +66,12 @@ set -- --testlist "$list" --expect "$expect" --results "$VIRTGPU_RESULTS" --dead
 [ -z "$timeout" ] || set -- "$@" --timeout "$timeout"
 python3 tests/igt/igt_run.py "$@" || fail igt-runner "tests/igt/igt_run.py exited $?"
 
+if [ -n "$udevd_pid" ]; then	# SIGTERM, then SIGKILL after 10 s: never hang the boot here
+	kill "$udevd_pid" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$udevd_pid" 2>/dev/null || break; sleep 0.2; done
+	kill -KILL "$udevd_pid" 2>/dev/null
+	cat /tmp/udevd.log
+fi
 if [ "$VIRTGPU_DRIVER" = ours ]; then
 	[ ! -e /sys/module/virtio_gpu ] && pass intree-not-loaded ||
 		fail intree-not-loaded "the in-tree virtio_gpu module got loaded during the run"

@@ -45,22 +45,25 @@ EXPECT_KINDS = ('Fail', 'Skip', 'Timeout', 'Crash', 'Flake')
 
 
 def parse_testlist(path):
-    """Lines "BINARY [timeout=S] FILTER..." -> [(binary, timeout or None, filters)].
+    """Lines "BINARY [timeout=S] [settle=1] FILTER..." -> [(binary, options, filters)].
     A filter is a glob on subtest names; "!glob" removes what earlier filters added. A binary
     may appear on several lines (e.g. slow subtests with a longer timeout); a subtest takes the
-    timeout of the first line that selects it."""
+    options of the first line that selects it. settle=1: wait for udevd to have broadcast
+    every pending uevent before the subtest starts (`udevadm settle`), so that uevent tests do
+    not see the events of the subtest before."""
     entries = []
     for n, line in enumerate(Path(path).read_text().splitlines(), 1):
         line = line.split('#', 1)[0].split()
         if not line:
             continue
         binary, rest = line[0], line[1:]
-        timeout = None
-        if rest and rest[0].startswith('timeout='):
-            timeout = float(rest.pop(0).split('=', 1)[1])
+        opts = {'timeout': None, 'settle': False}
+        while rest and re.fullmatch(r'(timeout|settle)=\S+', rest[0]):
+            key, val = rest.pop(0).split('=', 1)
+            opts[key] = float(val) if key == 'timeout' else val == '1'
         if not rest:
             sys.exit(f'{path}:{n}: no subtest filter (use * for all)')
-        entries.append((binary, timeout, rest))
+        entries.append((binary, opts, rest))
     return entries
 
 
@@ -206,8 +209,8 @@ def main():
     start = time.monotonic()
 
     # Merge the test list per binary, keeping the order of first appearance.
-    plan = {}   # binary -> [(subtest, timeout)]
-    for binary, timeout, filters in parse_testlist(a.testlist):
+    plan = {}   # binary -> [(subtest, timeout, settle)]
+    for binary, opts, filters in parse_testlist(a.testlist):
         if only and binary not in only:
             continue
         if not (IGT_DIR / binary).exists():
@@ -216,11 +219,11 @@ def main():
         if plan.get(binary, []) is None:
             continue
         subs = list_subtests(binary)
-        have = {s for s, _ in plan.get(binary, [])}
+        have = {s for s, _, _ in plan.get(binary, [])}
         for s in select(subs, ['*'] if a.all else filters):
             if s not in have:
-                t = a.timeout or timeout or a.default_timeout
-                plan.setdefault(binary, []).append((s, t))
+                t = a.timeout or opts['timeout'] or a.default_timeout
+                plan.setdefault(binary, []).append((s, t, opts['settle']))
 
     res_f = open(a.results / 'igt-results.txt', 'a')
     tim_f = open(a.results / 'igt-timings.txt', 'a')
@@ -236,11 +239,13 @@ def main():
         counts = {}
         regressions, fixed, dmesg_subs = [], [], []
         with open(logdir / f'{binary}.log', 'a') as log:
-            for sub, timeout in subs:
+            for sub, timeout, settle in subs:
                 name = f'{binary}@{sub}'
                 if a.deadline and time.monotonic() - start > a.deadline:
                     outcome, secs = 'notrun', 0.0
                 else:
+                    if settle and Path('/run/udev/control').exists():
+                        subprocess.run(['udevadm', 'settle', '--timeout=10'])
                     kmsg.new_lines()
                     outcome, secs = run_subtest(binary, sub, timeout, log, env)
                     bad = [l for l in kmsg.new_lines() if DMESG_BAD.search(l)]

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Write a drm-ci style expectation file from measured IGT runs.
 
-  tests/igt/mkexpect.py [--header TEXT] RESULTS... > tests/igt/expect-intree-6.12.txt
+  tests/igt/mkexpect.py [--testlist tests/igt/testlist.txt] [--header TEXT] RESULTS... \
+      > tests/igt/expect-intree-6.12.txt
 
 RESULTS: igt-results.txt files (or directories holding one) of runs of the same driver and
 kernel. Every subtest that did not pass in all of them gets a line "binary@subtest,Kind":
@@ -12,6 +13,10 @@ import argparse
 import sys
 from pathlib import Path
 
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import igt_run  # noqa: E402
+
 KIND = {'fail': 'Fail', 'skip': 'Skip', 'timeout': 'Timeout', 'crash': 'Crash'}
 
 
@@ -19,7 +24,18 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('results', nargs='+', type=Path)
     ap.add_argument('--header', action='append', default=[], help='comment line (repeatable)')
+    ap.add_argument('--testlist', help='keep only subtests this test list selects')
     a = ap.parse_args()
+    listed = None
+    if a.testlist:
+        listed = {}
+        for binary, _, filters in igt_run.parse_testlist(a.testlist):
+            listed.setdefault(binary, []).append(filters)
+
+    def in_list(name):
+        binary, sub = name.split('@', 1)
+        return listed is None or any(igt_run.select([sub], f) for f in listed.get(binary, []))
+
     seen = {}   # name -> set of outcomes, in first-seen order
     for r in a.results:
         p = r / 'igt-results.txt' if r.is_dir() else r
@@ -30,7 +46,7 @@ def main():
     for h in a.header:
         print(f'# {h}')
     for name, outcomes in seen.items():
-        if outcomes == {'pass'}:
+        if outcomes == {'pass'} or not in_list(name):
             continue
         if len(outcomes) > 1:
             kind = 'Flake'
