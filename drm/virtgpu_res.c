@@ -52,12 +52,24 @@ static void virtgpu_res_unref(struct virtgpu_device *vgdev,
 	virtgpu_hw_kick(hw);
 }
 
+static struct virtgpu_res *virtgpu_res_alloc(u32 format, u32 width, u32 height)
+{
+	struct virtgpu_res *res = kzalloc(sizeof(*res), GFP_KERNEL);
+
+	if (res) {
+		res->format = format;
+		res->width = width;
+		res->height = height;
+	}
+	return res;
+}
+
 /*
- * Create the host side of @res, whose backing is ready, and wait for it.
- * Owns @res on failure.
+ * Create the host side of @res, whose backing is ready, wait for it, and
+ * hand it to *@out. Owns @res on failure.
  */
 static int virtgpu_res_create(struct virtgpu_device *vgdev,
-			      struct virtgpu_res *res)
+			      struct virtgpu_res *res, struct virtgpu_res **out)
 {
 	struct virtgpu_hw *hw = &vgdev->hw;
 	struct virtgpu_batch b;
@@ -87,6 +99,7 @@ static int virtgpu_res_create(struct virtgpu_device *vgdev,
 	mutex_lock(&vgdev->res_lock);
 	list_add_tail(&res->node, &vgdev->resources);
 	mutex_unlock(&vgdev->res_lock);
+	*out = res;
 	return 0;
 }
 
@@ -98,13 +111,9 @@ int virtgpu_res_create_shmem(struct virtgpu_device *vgdev,
 	struct virtgpu_res *res;
 	int ret;
 
-	res = kzalloc(sizeof(*res), GFP_KERNEL);
+	res = virtgpu_res_alloc(format, width, height);
 	if (!res)
 		return -ENOMEM;
-	res->format = format;
-	res->width = width;
-	res->height = height;
-
 	ret = drm_gem_shmem_pin(shmem);
 	if (ret) {
 		kfree(res);
@@ -119,10 +128,7 @@ int virtgpu_res_create_shmem(struct virtgpu_device *vgdev,
 		virtgpu_res_free_backing(&vgdev->hw, res);
 		return ret;
 	}
-	ret = virtgpu_res_create(vgdev, res);
-	if (!ret)
-		*out = res;
-	return ret;
+	return virtgpu_res_create(vgdev, res, out);
 }
 
 /* A resource backed by driver-owned memory, e.g. the cursor image. */
@@ -131,14 +137,10 @@ int virtgpu_res_create_kmem(struct virtgpu_device *vgdev, size_t size,
 			    struct virtgpu_res **out)
 {
 	struct virtgpu_res *res;
-	int ret;
 
-	res = kzalloc(sizeof(*res), GFP_KERNEL);
+	res = virtgpu_res_alloc(format, width, height);
 	if (!res)
 		return -ENOMEM;
-	res->format = format;
-	res->width = width;
-	res->height = height;
 	res->kmem = kzalloc(size, GFP_KERNEL);
 	res->sgt = kzalloc(sizeof(*res->sgt), GFP_KERNEL);
 	if (!res->kmem || !res->sgt || sg_alloc_table(res->sgt, 1, GFP_KERNEL)) {
@@ -148,10 +150,7 @@ int virtgpu_res_create_kmem(struct virtgpu_device *vgdev, size_t size,
 		return -ENOMEM;
 	}
 	sg_set_buf(res->sgt->sgl, res->kmem, size);
-	ret = virtgpu_res_create(vgdev, res);
-	if (!ret)
-		*out = res;
-	return ret;
+	return virtgpu_res_create(vgdev, res, out);
 }
 
 void virtgpu_res_release(struct virtgpu_device *vgdev, struct virtgpu_res *res)
