@@ -119,7 +119,7 @@ conns=$(for c in /sys/class/drm/card0-*; do
 done)
 conn0=$(echo "$conns" | head -n 1)
 pref=$(head -n 1 "/sys/class/drm/card0-$conn0/modes" 2>/dev/null)
-echo "connected: $(echo $conns), preferred mode of $conn0: $pref"
+echo "connected: $(echo "$conns" | tr '\n' ' '), preferred mode of $conn0: $pref"
 
 ### Weston ##########################################################################
 cat >"$W/weston.ini" <<EOF

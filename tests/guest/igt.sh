@@ -73,7 +73,10 @@ if [ -n "$udevd_pid" ]; then	# SIGTERM, then SIGKILL after 10 s: never hang the 
 	cat /tmp/udevd.log
 fi
 if [ "$VIRTGPU_DRIVER" = ours ]; then
-	[ ! -e /sys/module/virtio_gpu ] && pass intree-not-loaded ||
+	if [ ! -e /sys/module/virtio_gpu ]; then
+		pass intree-not-loaded
+	else
 		fail intree-not-loaded "the in-tree virtio_gpu module got loaded during the run"
+	fi
 fi
 finish

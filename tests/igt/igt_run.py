@@ -89,6 +89,9 @@ def parse_expect(path):
         name, _, kind = line.rpartition(',')
         if kind not in EXPECT_KINDS or '@' not in name:
             sys.exit(f'{path}:{n}: want "binary@subtest,{"|".join(EXPECT_KINDS)}"')
+        if exp.get(name, kind) != kind:
+            print(f'{path}:{n}: {name} listed again, now as {kind} (was {exp[name]}): '
+                  f'the later line wins', file=sys.stderr)
         exp[name] = kind
     return exp
 
