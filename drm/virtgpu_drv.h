@@ -87,6 +87,7 @@ struct virtgpu_output {
  * @base: the DRM device; first, so DRM can manage our lifetime
  * @hw: the device's protocol state, owned by the virtio layer
  * @outputs: one per scanout, @num_outputs of them
+ * @kms_ready: the mode config is complete (and needs shutting down)
  * @res_lock: protects @resources
  * @resources: every live host resource
  */
@@ -95,6 +96,7 @@ struct virtgpu_device {
 	struct virtgpu_hw hw;
 	struct virtgpu_output *outputs;
 	unsigned int num_outputs;
+	bool kms_ready;
 	struct mutex res_lock;	/* see above */
 	struct list_head resources;
 };

@@ -102,6 +102,7 @@ int virtgpu_kms_init(struct virtgpu_device *vgdev)
 		return ret;
 	drm_mode_config_reset(dev);
 	drm_kms_helper_poll_init(dev);
+	vgdev->kms_ready = true;
 	return 0;
 }
 
@@ -110,12 +111,16 @@ void virtgpu_kms_fini(struct virtgpu_device *vgdev)
 {
 	unsigned int i;
 
-	if (!vgdev->num_outputs)
+	if (!vgdev->outputs)
 		return;
-	drm_kms_helper_poll_fini(&vgdev->base);
-	drm_atomic_helper_shutdown(&vgdev->base);
+	/* A half-made mode config has no state to shut down. */
+	if (vgdev->kms_ready) {
+		drm_kms_helper_poll_fini(&vgdev->base);
+		drm_atomic_helper_shutdown(&vgdev->base);
+	}
 	for (i = 0; i < vgdev->num_outputs; i++) {
-		virtgpu_crtc_stop_vblank(&vgdev->outputs[i]);
+		if (vgdev->outputs[i].crtc.dev)	/* initialised */
+			virtgpu_crtc_stop_vblank(&vgdev->outputs[i]);
 		if (vgdev->outputs[i].cursor)
 			virtgpu_res_release(vgdev, vgdev->outputs[i].cursor);
 		vgdev->outputs[i].cursor = NULL;
