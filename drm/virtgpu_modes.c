@@ -14,14 +14,6 @@ static bool virtgpu_timing_ordered(u32 display, u32 sync_start, u32 sync_end,
 	       sync_end <= total;
 }
 
-/* Frame time in nanoseconds; 0 for a mode without a clock. */
-u64 virtgpu_mode_frame_ns(const struct virtgpu_mode_timing *t)
-{
-	if (!t->clock_khz)
-		return 0;
-	return (u64)t->htotal * t->vtotal * 1000000ULL / t->clock_khz;
-}
-
 enum virtgpu_mode_verdict virtgpu_mode_check(const struct virtgpu_mode_timing *t)
 {
 	u64 pixels = (u64)t->htotal * t->vtotal;

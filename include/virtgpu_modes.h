@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * Display mode limits. Pure code (builds in userspace too): the checks a
- * mode must pass to be offered or set, and the vblank period it implies.
+ * mode must pass to be offered or set.
  */
 #ifndef VIRTGPU_MODES_H
 #define VIRTGPU_MODES_H
@@ -32,6 +32,5 @@ struct virtgpu_mode_timing {
 };
 
 enum virtgpu_mode_verdict virtgpu_mode_check(const struct virtgpu_mode_timing *t);
-u64 virtgpu_mode_frame_ns(const struct virtgpu_mode_timing *t);
 
 #endif /* VIRTGPU_MODES_H */

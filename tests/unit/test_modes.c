@@ -19,17 +19,6 @@ TEST(modes, standard_modes_ok)
 	CHECK_EQ(virtgpu_mode_check(&m768), VIRTGPU_MODE_OK);
 }
 
-TEST(modes, frame_period)
-{
-	/* 2200 * 1125 / 148.5 MHz = 16.666... ms */
-	CHECK_EQ(virtgpu_mode_frame_ns(&m1080), 16666666);
-	CHECK_EQ(virtgpu_mode_frame_ns(&m768), 16665600);
-	struct virtgpu_mode_timing z = m768;
-
-	z.clock_khz = 0;
-	CHECK_EQ(virtgpu_mode_frame_ns(&z), 0);
-}
-
 TEST(modes, clock_limits)
 {
 	struct virtgpu_mode_timing t = m1080;
