@@ -4,9 +4,13 @@
  * CRTC runs an hrtimer at its mode's refresh rate: page-flip events,
  * drmWaitVBlank and sequence queries then behave like real hardware and
  * clients are paced instead of spinning as fast as the host copies.
+ *
+ * The gamma LUT (legacy gamma and GAMMA_LUT, 256 entries) is the palette
+ * of C8 framebuffers; the host has no LUT, so other formats ignore it.
  */
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
+#include <drm/drm_color_mgmt.h>
 #include <drm/drm_modeset_helper_vtables.h>
 #include <drm/drm_print.h>
 #include <drm/drm_vblank.h>
@@ -129,8 +133,25 @@ static void virtgpu_crtc_atomic_flush(struct drm_crtc *crtc,
 	spin_unlock_irq(&crtc->dev->event_lock);
 }
 
+/* A LUT is a C8 palette: exactly one entry per index. */
+static int virtgpu_crtc_atomic_check(struct drm_crtc *crtc,
+				     struct drm_atomic_state *state)
+{
+	struct drm_crtc_state *cs = drm_atomic_get_new_crtc_state(state, crtc);
+
+	if (cs->gamma_lut &&
+	    drm_color_lut_size(cs->gamma_lut) != VIRTGPU_PALETTE_SIZE) {
+		drm_dbg_atomic(crtc->dev, "gamma LUT of %d entries, want %d\n",
+			       drm_color_lut_size(cs->gamma_lut),
+			       VIRTGPU_PALETTE_SIZE);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static const struct drm_crtc_helper_funcs virtgpu_crtc_helper_funcs = {
 	.mode_valid = virtgpu_crtc_mode_valid,
+	.atomic_check = virtgpu_crtc_atomic_check,
 	.atomic_flush = virtgpu_crtc_atomic_flush,
 	.atomic_enable = virtgpu_crtc_atomic_enable,
 	.atomic_disable = virtgpu_crtc_atomic_disable,
@@ -148,6 +169,20 @@ static const struct drm_crtc_funcs virtgpu_crtc_funcs = {
 	.get_vblank_timestamp = virtgpu_crtc_get_vblank_timestamp,
 };
 
+/* Legacy GETGAMMA before any SETGAMMA reads the identity ramp. */
+static void virtgpu_crtc_init_gamma(struct drm_crtc *crtc)
+{
+	u16 *r = crtc->gamma_store, *g = r + crtc->gamma_size,
+	    *b = g + crtc->gamma_size;
+	u32 i;
+
+	for (i = 0; i < crtc->gamma_size; i++) {
+		r[i] = i * 0x101;
+		g[i] = r[i];
+		b[i] = r[i];
+	}
+}
+
 int virtgpu_crtc_init(struct virtgpu_device *vgdev, struct virtgpu_output *output)
 {
 	int ret;
@@ -160,5 +195,10 @@ int virtgpu_crtc_init(struct virtgpu_device *vgdev, struct virtgpu_output *outpu
 	if (ret)
 		return ret;
 	drm_crtc_helper_add(&output->crtc, &virtgpu_crtc_helper_funcs);
+	ret = drm_mode_crtc_set_gamma_size(&output->crtc, VIRTGPU_PALETTE_SIZE);
+	if (ret)
+		return ret;
+	virtgpu_crtc_init_gamma(&output->crtc);
+	drm_crtc_enable_color_mgmt(&output->crtc, 0, false, VIRTGPU_PALETTE_SIZE);
 	return 0;
 }

@@ -3,6 +3,7 @@
 #define VIRTGPU_DRV_H
 
 #include <linux/hrtimer.h>
+#include <linux/iosys-map.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 
@@ -14,6 +15,7 @@
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_plane.h>
 
+#include "virtgpu_convert.h"
 #include "virtgpu_hw.h"
 
 #define VIRTGPU_DRIVER_NAME	"virtio_gpu"	/* userspace keys on it */
@@ -26,7 +28,8 @@
  * struct virtgpu_res - a host resource and the guest memory backing it
  * @id: host resource id
  * @shmem: pinned GEM object providing the backing, or NULL for @kmem
- * @kmem: kernel memory providing the backing (driver-owned resources)
+ * @kmem: kernel memory (kmalloc or vmalloc) providing the backing of a
+ *	driver-owned resource: a cursor image or a framebuffer's shadow
  * @sgt: the backing pages
  * @mapped: @sgt is mapped for the device (a no-op without the DMA API)
  * @node: entry in virtgpu_device.resources, for re-creation after a reset
@@ -46,12 +49,17 @@ struct virtgpu_res {
 /**
  * struct virtgpu_framebuffer - a framebuffer and its host copy
  * @res: the host resource scanned out for this framebuffer, created on
- *	first use with the framebuffer's format and pitch; under @lock
+ *	first use with the framebuffer's format and pitch, or for a shadowed
+ *	format an XRGB8888 shadow of the framebuffer's size; under @lock
+ * @map: kernel mapping of the GEM objects, held while @res exists
+ * @data: @map plus the framebuffer offsets: the first pixel of each plane
  */
 struct virtgpu_framebuffer {
 	struct drm_framebuffer base;
 	struct mutex lock;	/* see above */
 	struct virtgpu_res *res;
+	struct iosys_map map[DRM_FORMAT_MAX_PLANES];
+	struct iosys_map data[DRM_FORMAT_MAX_PLANES];
 };
 
 /**
@@ -63,6 +71,7 @@ struct virtgpu_framebuffer {
  * @vblank_on: whether the timer should keep firing
  * @vblank_period: frame duration of the current mode
  * @cursor: the 64x64 host resource cursor images are copied into
+ * @palette: C8 colours (XRGB8888) from the CRTC's gamma LUT; commit tail only
  */
 struct virtgpu_output {
 	struct drm_crtc crtc;
@@ -80,6 +89,7 @@ struct virtgpu_output {
 	ktime_t vblank_period;
 
 	struct virtgpu_res *cursor;
+	u32 palette[VIRTGPU_PALETTE_SIZE];
 };
 
 /**
@@ -137,6 +147,9 @@ int virtgpu_res_create_shmem(struct virtgpu_device *vgdev,
 int virtgpu_res_create_kmem(struct virtgpu_device *vgdev, size_t size,
 			    u32 format, u32 width, u32 height,
 			    struct virtgpu_res **out);
+int virtgpu_res_create_vmem(struct virtgpu_device *vgdev, size_t size,
+			    u32 format, u32 width, u32 height,
+			    struct virtgpu_res **out);
 void virtgpu_res_release(struct virtgpu_device *vgdev, struct virtgpu_res *res);
 
 /* virtgpu_fb.c */
@@ -145,6 +158,8 @@ struct drm_framebuffer *virtgpu_fb_create(struct drm_device *dev,
 					  const struct drm_mode_fb_cmd2 *cmd);
 int virtgpu_fb_get_res(struct virtgpu_device *vgdev, struct drm_framebuffer *fb,
 		       struct virtgpu_res **res);
+u64 virtgpu_fb_update_shadow(struct drm_framebuffer *fb,
+			     const struct drm_rect *rect, const u32 *palette);
 
 /* virtgpu_plane.c, virtgpu_cursor.c */
 int virtgpu_primary_plane_init(struct virtgpu_device *vgdev,

@@ -41,9 +41,30 @@ static const struct drm_mode_config_helper_funcs virtgpu_mode_config_helpers = {
 	.atomic_commit_tail = virtgpu_commit_tail,
 };
 
+/*
+ * A new gamma LUT recolours C8 framebuffers: bring the CRTC's planes into
+ * the commit (before the plane checks run) so they upload again.
+ */
+static int virtgpu_atomic_check(struct drm_device *dev,
+				struct drm_atomic_state *state)
+{
+	struct drm_crtc_state *cs;
+	struct drm_crtc *crtc;
+	int i, ret;
+
+	for_each_new_crtc_in_state(state, crtc, cs, i) {
+		if (!cs->color_mgmt_changed)
+			continue;
+		ret = drm_atomic_add_affected_planes(state, crtc);
+		if (ret)
+			return ret;
+	}
+	return drm_atomic_helper_check(dev, state);
+}
+
 static const struct drm_mode_config_funcs virtgpu_mode_config_funcs = {
 	.fb_create = virtgpu_fb_create,
-	.atomic_check = drm_atomic_helper_check,
+	.atomic_check = virtgpu_atomic_check,
 	.atomic_commit = drm_atomic_helper_commit,
 };
 

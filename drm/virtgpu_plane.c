@@ -3,7 +3,9 @@
  * The primary plane: shows a framebuffer's host resource on the scanout.
  * An update uploads only the damaged rectangle (TRANSFER_TO_HOST_2D), sets
  * the scanout when the resource or source changed, and flushes the damage;
- * the commit tail notifies the device once for all of it.
+ * the commit tail notifies the device once for all of it. RGB565 and C8
+ * framebuffers are converted into their XRGB8888 shadow first; C8 takes
+ * its colours from the CRTC's gamma LUT. The 32-bit formats ignore the LUT.
  */
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
@@ -66,6 +68,17 @@ static bool virtgpu_primary_damage(struct drm_plane_state *old,
 	return drm_atomic_helper_damage_merged(old, new, rect);
 }
 
+/* C8 colours: the CRTC's gamma LUT (256 entries, see the CRTC check). */
+static void virtgpu_primary_palette(struct virtgpu_output *output,
+				    const struct drm_crtc_state *crtc_state)
+{
+	if (crtc_state && crtc_state->gamma_lut)
+		virtgpu_palette_from_lut(output->palette,
+					 crtc_state->gamma_lut->data);
+	else
+		virtgpu_palette_grey(output->palette);
+}
+
 static void virtgpu_primary_atomic_update(struct drm_plane *plane,
 					  struct drm_atomic_state *state)
 {
@@ -75,9 +88,11 @@ static void virtgpu_primary_atomic_update(struct drm_plane *plane,
 	struct virtgpu_output *output = plane_to_output(plane);
 	struct drm_framebuffer *fb = new->fb;
 	struct virtgpu_hw *hw = &vgdev->hw;
+	struct drm_crtc_state *crtc_state;
 	struct drm_rect src, damage = { };
 	struct virtgpu_res *res;
-	bool rescan, damaged;
+	bool rescan, damaged, shadowed, recolour;
+	u64 offset;
 
 	if (!fb || !new->visible || !to_virtgpu_framebuffer(fb)->res) {
 		/* Primary plane off on a lit CRTC: blank the scanout. */
@@ -91,14 +106,27 @@ static void virtgpu_primary_atomic_update(struct drm_plane *plane,
 	drm_rect_fp_to_int(&src, &src);
 	rescan = output->scanout_res_id != res->id ||
 		 !drm_rect_equals(&output->scanout_rect, &src);
+	shadowed = virtgpu_format_is_shadowed(fb->format->format);
+	crtc_state = drm_atomic_get_new_crtc_state(state, new->crtc);
+	/* A new palette changes every pixel of a C8 framebuffer. */
+	recolour = fb->format->format == DRM_FORMAT_C8 &&
+		   (!crtc_state || crtc_state->color_mgmt_changed);
 
-	damaged = virtgpu_primary_damage(old, new, rescan, &damage);
+	damaged = virtgpu_primary_damage(old, new, rescan || recolour, &damage);
 	if (damaged) {
+		if (shadowed) {
+			if (fb->format->format == DRM_FORMAT_C8)
+				virtgpu_primary_palette(output, crtc_state ?:
+							new->crtc->state);
+			offset = virtgpu_fb_update_shadow(fb, &damage,
+							  output->palette);
+		} else {
+			offset = fb->offsets[0] +
+				 (u64)damage.y1 * fb->pitches[0] +
+				 damage.x1 * fb->format->cpp[0];
+		}
 		virtgpu_hw_sync_backing(hw, res->sgt);
-		virtgpu_cmd_transfer_to_host_2d(hw, NULL, res->id,
-						fb->offsets[0] +
-						(u64)damage.y1 * fb->pitches[0] +
-						damage.x1 * fb->format->cpp[0],
+		virtgpu_cmd_transfer_to_host_2d(hw, NULL, res->id, offset,
 						damage.x1, damage.y1,
 						drm_rect_width(&damage),
 						drm_rect_height(&damage));

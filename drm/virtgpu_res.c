@@ -5,8 +5,10 @@
  * released asynchronously: the backing stays pinned until the host has
  * processed RESOURCE_UNREF.
  */
+#include <linux/mm.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include <drm/drm_print.h>
 
@@ -28,7 +30,7 @@ static void virtgpu_res_free_backing(struct virtgpu_hw *hw,
 		drm_gem_shmem_unpin(res->shmem);
 		drm_gem_object_put(&res->shmem->base);
 	}
-	kfree(res->kmem);
+	kvfree(res->kmem);
 	kfree(res);
 }
 
@@ -150,6 +152,41 @@ int virtgpu_res_create_kmem(struct virtgpu_device *vgdev, size_t size,
 		return -ENOMEM;
 	}
 	sg_set_buf(res->sgt->sgl, res->kmem, size);
+	return virtgpu_res_create(vgdev, res, out);
+}
+
+/*
+ * A resource backed by vmalloc'ed pages, for backings too large for one
+ * physically contiguous allocation (shadows of whole framebuffers).
+ */
+int virtgpu_res_create_vmem(struct virtgpu_device *vgdev, size_t size,
+			    u32 format, u32 width, u32 height,
+			    struct virtgpu_res **out)
+{
+	unsigned int i, n = DIV_ROUND_UP(size, PAGE_SIZE);
+	struct virtgpu_res *res;
+	struct page **pages;
+	int ret = -ENOMEM;
+
+	res = virtgpu_res_alloc(format, width, height);
+	if (!res)
+		return -ENOMEM;
+	res->kmem = vzalloc(size);
+	res->sgt = kzalloc(sizeof(*res->sgt), GFP_KERNEL);
+	pages = kvmalloc_array(n, sizeof(*pages), GFP_KERNEL);
+	if (res->kmem && res->sgt && pages) {
+		for (i = 0; i < n; i++)
+			pages[i] = vmalloc_to_page(res->kmem + (size_t)i * PAGE_SIZE);
+		ret = sg_alloc_table_from_pages(res->sgt, pages, n, 0, size,
+						GFP_KERNEL);
+	}
+	kvfree(pages);
+	if (ret) {
+		kfree(res->sgt);
+		res->sgt = NULL;
+		virtgpu_res_free_backing(&vgdev->hw, res);
+		return ret;
+	}
 	return virtgpu_res_create(vgdev, res, out);
 }
 

@@ -21,22 +21,42 @@ TEST(formats, primary_mapping)
 	};
 	unsigned int i;
 
-	CHECK_EQ(virtgpu_num_primary_formats, 8);
+	CHECK_EQ(virtgpu_num_primary_formats, 10);
 	CHECK_EQ(virtgpu_primary_formats[0], DRM_FORMAT_XRGB8888);
 	for (i = 0; i < 8; i++) {
 		test_ctx("format %u", i);
 		CHECK_EQ(virtgpu_format_to_virtio(want[i].drm), want[i].virtio);
+		CHECK_EQ(virtgpu_format_cpp(want[i].drm), 4);
+		CHECK_EQ(virtgpu_format_is_shadowed(want[i].drm), 0);
+	}
+	for (i = 0; i < virtgpu_num_primary_formats; i++) {
+		test_ctx("primary format %u", i);
 		CHECK_EQ(virtgpu_format_to_virtio(virtgpu_primary_formats[i]) != 0, 1);
 	}
 	CHECK_EQ(virtgpu_num_cursor_formats, 1);
 	CHECK_EQ(virtgpu_cursor_formats[0], DRM_FORMAT_ARGB8888);
 }
 
+/* No 16-bit or paletted host format: an XRGB8888 shadow shows them. */
+TEST(formats, shadowed)
+{
+	CHECK_EQ(virtgpu_format_to_virtio(DRM_FORMAT_RGB565),
+		 VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM);
+	CHECK_EQ(virtgpu_format_to_virtio(DRM_FORMAT_C8),
+		 VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM);
+	CHECK_EQ(virtgpu_format_cpp(DRM_FORMAT_RGB565), 2);
+	CHECK_EQ(virtgpu_format_cpp(DRM_FORMAT_C8), 1);
+	CHECK_EQ(virtgpu_format_is_shadowed(DRM_FORMAT_RGB565), 1);
+	CHECK_EQ(virtgpu_format_is_shadowed(DRM_FORMAT_C8), 1);
+	CHECK_EQ(virtgpu_format_is_shadowed(DRM_FORMAT_BGR565), 0);
+	CHECK_EQ(virtgpu_format_cpp(DRM_FORMAT_BGR565), 0);
+}
+
 TEST(formats, unsupported)
 {
 	static const u32 bad[] = {
-		DRM_FORMAT_RGB565, DRM_FORMAT_RGB888, DRM_FORMAT_XRGB2101010,
-		DRM_FORMAT_NV12, DRM_FORMAT_C8, DRM_FORMAT_XRGB16161616F, 0,
+		DRM_FORMAT_BGR565, DRM_FORMAT_RGB888, DRM_FORMAT_XRGB2101010,
+		DRM_FORMAT_NV12, DRM_FORMAT_R8, DRM_FORMAT_XRGB16161616F, 0,
 	};
 	unsigned int i;
 
@@ -85,4 +105,29 @@ TEST(fb_layout, rejected)
 	/* IGT kms_addfb_basic bad-pitch-65536: legal pitch, object too small. */
 	CHECK_EQ(virtgpu_fb_layout_check(f, 1024, 1024, 65536, 0, 4096 * 1024),
 		 -EINVAL);
+}
+
+/* 16- and 8-bit framebuffers: the same rules in their own pixel size. */
+TEST(fb_layout, small_formats)
+{
+	const u32 f16 = DRM_FORMAT_RGB565, f8 = DRM_FORMAT_C8;
+
+	/* IGT kms_addfb_basic size-max, too-wide, too-high (4 MiB object). */
+	CHECK_EQ(virtgpu_fb_layout_check(f16, 1024, 2048, 2048, 0, 4 << 20), 0);
+	CHECK_EQ(virtgpu_fb_layout_check(f8, 2048, 2048, 2048, 0, 4 << 20), 0);
+	CHECK_EQ(virtgpu_fb_layout_check(f16, 1025, 2048, 2048, 0, 4 << 20), -EINVAL);
+	CHECK_EQ(virtgpu_fb_layout_check(f8, 2049, 2048, 2048, 0, 4 << 20), -EINVAL);
+	CHECK_EQ(virtgpu_fb_layout_check(f16, 1024, 2049, 2048, 0, 4 << 20), -EINVAL);
+	CHECK_EQ(virtgpu_fb_layout_check(f8, 2048, 2049, 2048, 0, 4 << 20), -EINVAL);
+	/* Odd sizes: any 8-bit pitch is whole pixels, an odd 16-bit one not. */
+	CHECK_EQ(virtgpu_fb_layout_check(f8, 1001, 701, 1001, 0, 1001 * 701), 0);
+	CHECK_EQ(virtgpu_fb_layout_check(f16, 1001, 701, 2002, 0, 2002 * 701), 0);
+	CHECK_EQ(virtgpu_fb_layout_check(f16, 1001, 701, 2003, 0, 1 << 24), -EINVAL);
+	CHECK_EQ(virtgpu_fb_layout_check(f16, 1001, 701, 2000, 0, 1 << 24), -EINVAL);
+	/* Exact end, one byte short, an offset, the largest pitch. */
+	CHECK_EQ(virtgpu_fb_layout_check(f16, 64, 64, 128, 6, 6 + 128 * 64), 0);
+	CHECK_EQ(virtgpu_fb_layout_check(f16, 64, 64, 128, 6, 5 + 128 * 64), -EINVAL);
+	CHECK_EQ(virtgpu_fb_layout_check(f8, 16, 1, 16384, 0, 16384), 0);
+	CHECK_EQ(virtgpu_fb_layout_check(f8, 16, 1, 16385, 0, 1 << 20), -EINVAL);
+	CHECK_EQ(virtgpu_fb_layout_check(f16, 16, 1, 32770, 0, 1 << 20), -EINVAL);
 }
