@@ -108,6 +108,28 @@ class Png(unittest.TestCase):
         self.assertEqual(self.decode(data)[1], b''.join(rows))
 
 
+class DevicePlan(unittest.TestCase):
+    """-device lists and the default screendump device (vmrun.plan_devices)."""
+
+    def test_default_is_virtio_gpu(self):
+        self.assertEqual(vmrun.plan_devices([]), (['virtio-gpu-pci,id=video0'], 'video0'))
+
+    def test_first_virtio_gpu_is_default(self):
+        devs, default = vmrun.plan_devices(['VGA', 'virtio-gpu-pci,id=g', 'virtio-vga'])
+        self.assertEqual(devs, ['VGA,id=video0', 'virtio-gpu-pci,id=g', 'virtio-vga,id=video2'])
+        self.assertEqual(default, 'g')
+
+    def test_other_display_without_virtio(self):
+        devs, default = vmrun.plan_devices(['bochs-display,xres=800', 'virtio-serial-pci'])
+        self.assertEqual(devs, ['bochs-display,xres=800,id=video0', 'virtio-serial-pci'])
+        self.assertEqual(default, 'video0')
+
+    def test_vga_option_adds_no_device(self):
+        self.assertEqual(vmrun.plan_devices([], 'std'), ([], None))
+        self.assertEqual(vmrun.plan_devices(['none'], 'qxl'), ([], None))
+        self.assertEqual(vmrun.plan_devices(['none']), ([], None))
+
+
 class LineResult(unittest.TextTestResult):
     """One PASS/FAIL line per test, like the other test stages."""
 

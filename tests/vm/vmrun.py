@@ -278,6 +278,40 @@ def format_test(prefix, status, name, detail):
     return f'{status} {prefix}/{name}: {detail}'
 
 
+# QEMU display devices other than virtio ones (-device NAME or what -vga TYPE creates).
+OTHER_DISPLAYS = ('VGA', 'secondary-vga', 'bochs-display', 'qxl-vga', 'qxl', 'vmware-svga',
+                  'cirrus-vga', 'ati-vga', 'ramfb')
+
+
+def plan_devices(devices, vga='none'):
+    """The -device list and the default screendump device id.
+
+    No devices and -vga none: one virtio-gpu-pci (the default guest). With another -vga (std,
+    qxl, vmware, ...) no device is added; "none" in the list stands for no device at all.
+    Every virtio GPU gets an id (video<i>) so screendump can address its heads, and the first
+    one is the default. Without a virtio GPU, the first other display device given with
+    -device gets an id and is the default; with neither (-vga std alone) there is no default
+    and screendump shows QEMU's first console, which is the -vga device."""
+    if not devices and vga == 'none':
+        devices = ['virtio-gpu-pci']
+    devices = [d for d in devices if d != 'none']
+    gpu_id = other_id = None
+    for i, dev in enumerate(devices):
+        name = dev.split(',', 1)[0]
+        virtio = re.match(r'virtio-(gpu|vga)', name)
+        if not virtio and name not in OTHER_DISPLAYS:
+            continue
+        if not re.search(r'(^|,)id=', dev):
+            dev += f',id=video{i}'
+            devices[i] = dev
+        dev_id = re.search(r'(?:^|,)id=([^,]+)', dev).group(1)
+        if virtio:
+            gpu_id = gpu_id or dev_id
+        else:
+            other_id = other_id or dev_id
+    return devices, gpu_id or other_id
+
+
 def run(kernel=None, devices=(), vga='none', driver='ours', script=None, results=None,
         timeout=600, display='none', extra_qemu=(), mem='2G', smp=2, append='',
         label=None, prefix=None):
@@ -296,15 +330,7 @@ def run(kernel=None, devices=(), vga='none', driver='ours', script=None, results
     rootfs = last_line([str(VM_DIR / 'rootfs.sh')])
     initrd = last_line([str(VM_DIR / 'initramfs.sh'), kernel])
 
-    # Give every virtio GPU an id so screendump can address its heads; the first is default.
-    devices = list(devices) or ['virtio-gpu-pci']
-    gpu_id = None
-    for i, dev in enumerate(devices):
-        if re.match(r'virtio-(gpu|vga)', dev):
-            if not re.search(r'(^|,)id=', dev):
-                dev += f',id=video{i}'
-                devices[i] = dev
-            gpu_id = gpu_id or re.search(r'(?:^|,)id=([^,]+)', dev).group(1)
+    devices, gpu_id = plan_devices(devices, vga)
 
     def virtfs(path, tag, ro=True):
         p = str(path).replace(',', ',,')
@@ -399,7 +425,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--kernel', help='KVER (default: newest in /boot)')
     p.add_argument('--device', action='append', default=[], metavar='ARGS',
-                   help='a -device (repeatable; default virtio-gpu-pci)')
+                   help='a -device (repeatable; default virtio-gpu-pci with --vga none, '
+                        'none with another --vga; "none": no device)')
     p.add_argument('--script', required=True,
                    help='guest script relative to the tree, optionally with arguments')
     p.add_argument('--results', help='results dir (default: a new temp dir)')
