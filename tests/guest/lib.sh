@@ -135,3 +135,40 @@ finish() {
 	date +%s >"$VIRTGPU_RESULTS/finished"
 	echo "VIRTGPU-FINISHED"
 }
+
+# --- qemuvga.ko: the KMS fallback for QEMU's non-virtio display adapters (issue 4) ---
+# QEMUVGA_KO   /mnt/virtgpu/build/$(uname -r)/qemuvga.ko   (built by make next to virtgpu.ko)
+: "${QEMUVGA_KO:=${VIRTGPU_TREE:-/mnt/virtgpu}/build/${VIRTGPU_KVER:-$(uname -r)}/qemuvga.ko}"
+
+# load_qemuvga [MODULE_PARAMS...]: insmod qemuvga.ko, its dependencies through modprobe.
+# Unlike load_driver it does not wait for a DRM device (on virtio-vga it must bind nothing):
+# wait_dri_card does.
+load_qemuvga() {
+	[ -f "$QEMUVGA_KO" ] || { echo "load_qemuvga: $QEMUVGA_KO not built" >&2; return 1; }
+	_deps=$(modinfo -F depends "$QEMUVGA_KO" | tr ',' ' ')
+	[ -z "$_deps" ] || modprobe -a $_deps || return 1
+	insmod "$QEMUVGA_KO" "$@"
+}
+
+# wait_dri_card [PCI_ADDRESS]: wait up to 10 s for a DRM card node (of that PCI function);
+# prints its name (card0). Nothing like udev runs: devtmpfs makes the node.
+wait_dri_card() {
+	_i=0
+	while :; do
+		if [ -n "${1-}" ]; then
+			_c=$(ls "/sys/bus/pci/devices/$1/drm" 2>/dev/null | grep '^card' | head -n 1)
+		else
+			_c=$(ls /dev/dri 2>/dev/null | grep '^card' | head -n 1)
+		fi
+		[ -n "$_c" ] && [ -e "/dev/dri/$_c" ] && { echo "$_c"; return 0; }
+		_i=$((_i + 1))
+		[ "$_i" -le 50 ] || { echo "wait_dri_card: no DRM card${1:+ for $1}" >&2; return 1; }
+		sleep 0.2
+	done
+}
+
+# pci_driver PCI_ADDRESS: the name of the driver bound to that PCI function (empty: none).
+pci_driver() {
+	_l=$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null) && basename "$_l"
+	return 0
+}
