@@ -5,6 +5,8 @@
   tests/igt/compare.py RUN_DIR [--label L]  tests/out/<time> (or tests/out/latest) of a
                                             `suite.py --driver both` run: every kernel in it,
                                             RUN_DIR/<kernel>/{ours,intree}/<L>/ (L: igt)
+  tests/igt/compare.py RUN_DIR --label qemuvga-std --names qemuvga,bochs
+                                            qemuvga.ko vs the in-tree bochs (suite.d/70)
 
 Prints per binary: pass/fail/skip (+timeout/crash/notrun) and seconds (from igt-timings.txt)
 for each side, then every subtest whose outcome differs. With --expect, also checks each
@@ -87,15 +89,16 @@ def regressions(res, exp):
     return bad
 
 
-def compare(title, ours, intree, exp_ours=None, exp_intree=None):
+def compare(title, ours, intree, exp_ours=None, exp_intree=None, names=('ours', 'intree')):
     (ro, so), (ri, si) = load(ours), load(intree)
+    no, ni = names
     print(f'== {title}')
     if ro is None or ri is None:
         print(f'   missing: {ours if ro is None else intree} has no igt-results.txt')
         return
     binaries = list(dict.fromkeys(n.split('@', 1)[0] for n in list(ro) + list(ri)))
     w = max([len(b) for b in binaries] + [len('binary')])
-    print(f'{"binary":<{w}}  {"ours p/f/s":<16} {"intree p/f/s":<16}')
+    print(f'{"binary":<{w}}  {no + " p/f/s":<16} {ni + " p/f/s":<16}')
     for b in binaries:
         print(f'{b:<{w}}  {counts(ro, so, b):<16} {counts(ri, si, b):<16}')
     total = lambda r, s: counts({('all@' + k): v for k, v in r.items()},
@@ -103,11 +106,11 @@ def compare(title, ours, intree, exp_ours=None, exp_intree=None):
     print(f'{"total":<{w}}  {total(ro, so):<16} {total(ri, si):<16}')
     names = list(dict.fromkeys(list(ro) + list(ri)))
     diff = [n for n in names if ro.get(n) != ri.get(n)]
-    print(f'\n{len(diff)} subtests differ (ours vs intree):')
+    print(f'\n{len(diff)} subtests differ ({no} vs {ni}):')
     wn = max([len(n) for n in diff] + [0])
     for n in diff:
         print(f'  {n:<{wn}}  {ro.get(n, "-"):<8} {ri.get(n, "-")}')
-    for side, res, exp in (('ours', ro, exp_ours), ('intree', ri, exp_intree)):
+    for side, res, exp in ((no, ro, exp_ours), (ni, ri, exp_intree)):
         if exp is not None:
             bad = regressions(res, exp)
             print(f'\n{side}: {len(bad)} subtests with outcomes the expectations do not allow'
@@ -123,12 +126,19 @@ def main():
     ap.add_argument('--label', default='igt', help='suite label of the IGT boot (igt)')
     ap.add_argument('--expect-ours', help='expectation file to check ours against')
     ap.add_argument('--expect-intree', help='expectation file to check intree against')
+    ap.add_argument('--names', default='ours,intree', metavar='OURS,INTREE',
+                    help='what the two sides are called: headings and, with a run directory, '
+                         'the expectation files tests/igt/expect-<name>-<series>.txt '
+                         '(e.g. qemuvga,bochs for --label qemuvga-std)')
     ap.add_argument('--no-expect', action='store_true',
                     help='with a run directory: do not check tests/igt/expect-<driver>-<series>.txt')
     a = ap.parse_args()
     eo, ei = load_expect(a.expect_ours), load_expect(a.expect_intree)
+    names = a.names.split(',')
+    if len(names) != 2:
+        ap.error('--names wants two comma-separated names')
     if len(a.paths) == 2:
-        compare(f'{a.paths[0]} vs {a.paths[1]}', a.paths[0], a.paths[1], eo, ei)
+        compare(f'{a.paths[0]} vs {a.paths[1]}', a.paths[0], a.paths[1], eo, ei, names)
     elif len(a.paths) == 1:
         run = a.paths[0].resolve()
         kernels = sorted(d for d in run.iterdir()
@@ -138,8 +148,8 @@ def main():
         for k in kernels:
             s = series(k.name)
             compare(f'{k.name} ({a.label})', k / 'ours' / a.label, k / 'intree' / a.label,
-                    eo if eo is not None or a.no_expect else auto_expect('ours', s),
-                    ei if ei is not None or a.no_expect else auto_expect('intree', s))
+                    eo if eo is not None or a.no_expect else auto_expect(names[0], s),
+                    ei if ei is not None or a.no_expect else auto_expect(names[1], s), names)
     else:
         ap.error('give OURS INTREE, or one run directory')
 

@@ -2,7 +2,8 @@
 """Run a curated IGT test list inside a test guest (called by tests/guest/igt.sh).
 
   igt_run.py --testlist tests/igt/testlist.txt --expect tests/igt/expect-intree-6.12.txt \
-      --results /mnt/results [--only BIN,...] [--all] [--timeout S] [--deadline S]
+      --results /mnt/results [--only BIN,...] [--all] [--timeout S] [--deadline S] \
+      [--force-driver NAME]
 
 Every selected subtest runs in its own process (`BIN --run-subtest NAME`, like igt_runner and
 drm-ci), in its own process group, under a per-subtest timeout (SIGTERM so IGT's exit handlers
@@ -201,9 +202,12 @@ def main():
     ap.add_argument('--default-timeout', type=float, default=60)
     ap.add_argument('--deadline', type=float, default=0,
                     help='seconds: start no subtest after this (the rest are "notrun")')
+    ap.add_argument('--force-driver', default='virtio_gpu',
+                    help='IGT_FORCE_DRIVER: the DRM driver name IGT must open (DRM_IOCTL_VERSION'
+                         ' name, e.g. bochs-drm, qemuvga; default virtio_gpu)')
     a = ap.parse_args()
 
-    env = dict(os.environ, IGT_FORCE_DRIVER='virtio_gpu')
+    env = dict(os.environ, IGT_FORCE_DRIVER=a.force_driver)
     exp = parse_expect(a.expect)
     only = set(a.only.split(',')) if a.only else None
     logdir = a.results / 'igt'
