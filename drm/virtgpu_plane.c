@@ -50,22 +50,74 @@ static int virtgpu_primary_prepare_fb(struct drm_plane *plane,
 	return virtgpu_fb_get_res(to_virtgpu_device(plane->dev), new->fb, &res);
 }
 
+/* More clips than this are uploaded as their bounding box. */
+#define VIRTGPU_MAX_CLIPS	16
+
 /*
- * What to upload: everything when the host shows something else or the
- * framebuffer changed (each buffer has its own host copy, and damage clips
- * describe changes since the previous frame, not since this buffer was
- * last shown), otherwise the merged damage.
+ * Upload one rectangle: from the framebuffer's pages, or for a shadowed
+ * format from the shadow after converting the rectangle into it.
  */
-static bool virtgpu_primary_damage(struct drm_plane_state *old,
-				   struct drm_plane_state *new, bool full,
-				   struct drm_rect *rect)
+static void virtgpu_primary_upload(struct virtgpu_output *output,
+				   struct drm_framebuffer *fb,
+				   struct virtgpu_res *res,
+				   const struct drm_rect *r)
 {
-	if (full || old->fb != new->fb) {
-		*rect = new->src;
-		drm_rect_fp_to_int(rect, rect);
-		return true;
+	struct virtgpu_hw *hw = &to_virtgpu_device(fb->dev)->hw;
+	u64 offset;
+
+	if (virtgpu_format_is_shadowed(fb->format->format))
+		offset = virtgpu_fb_update_shadow(fb, r, output->palette);
+	else
+		offset = fb->offsets[0] + (u64)r->y1 * fb->pitches[0] +
+			 r->x1 * fb->format->cpp[0];
+	virtgpu_hw_sync_backing(hw, res->sgt);
+	virtgpu_cmd_transfer_to_host_2d(hw, NULL, res->id, offset, r->x1, r->y1,
+					drm_rect_width(r), drm_rect_height(r));
+}
+
+/*
+ * Upload what changed and return its bounding box in @flush: everything
+ * when @full, the host shows something else or the framebuffer changed
+ * (each buffer has its own host copy, and damage clips describe changes
+ * since the previous frame, not since this buffer was last shown),
+ * otherwise each damage clip on its own, so that pixels changed outside
+ * the declared damage do not reach the screen.
+ */
+static bool virtgpu_primary_upload_damage(struct virtgpu_output *output,
+					  struct drm_plane_state *old,
+					  struct drm_plane_state *new,
+					  struct virtgpu_res *res, bool full,
+					  struct drm_rect *flush)
+{
+	struct drm_atomic_helper_damage_iter iter;
+	struct drm_rect clip;
+	bool any = false;
+
+	if (!full && old->fb == new->fb &&
+	    drm_plane_get_damage_clips_count(new) <= VIRTGPU_MAX_CLIPS) {
+		drm_atomic_helper_damage_iter_init(&iter, old, new);
+		drm_atomic_for_each_plane_damage(&iter, &clip) {
+			virtgpu_primary_upload(output, new->fb, res, &clip);
+			if (any) {
+				flush->x1 = min(flush->x1, clip.x1);
+				flush->y1 = min(flush->y1, clip.y1);
+				flush->x2 = max(flush->x2, clip.x2);
+				flush->y2 = max(flush->y2, clip.y2);
+			} else {
+				*flush = clip;
+			}
+			any = true;
+		}
+		return any;
 	}
-	return drm_atomic_helper_damage_merged(old, new, rect);
+	if (full || old->fb != new->fb) {
+		*flush = new->src;
+		drm_rect_fp_to_int(flush, flush);
+	} else if (!drm_atomic_helper_damage_merged(old, new, flush)) {
+		return false;
+	}
+	virtgpu_primary_upload(output, new->fb, res, flush);
+	return true;
 }
 
 /* C8 colours: the CRTC's gamma LUT (256 entries, see the CRTC check). */
@@ -91,8 +143,7 @@ static void virtgpu_primary_atomic_update(struct drm_plane *plane,
 	struct drm_crtc_state *crtc_state;
 	struct drm_rect src, damage = { };
 	struct virtgpu_res *res;
-	bool rescan, damaged, shadowed, recolour;
-	u64 offset;
+	bool rescan, damaged, recolour;
 
 	if (!fb || !new->visible || !to_virtgpu_framebuffer(fb)->res) {
 		/* Primary plane off on a lit CRTC: blank the scanout. */
@@ -106,31 +157,15 @@ static void virtgpu_primary_atomic_update(struct drm_plane *plane,
 	drm_rect_fp_to_int(&src, &src);
 	rescan = output->scanout_res_id != res->id ||
 		 !drm_rect_equals(&output->scanout_rect, &src);
-	shadowed = virtgpu_format_is_shadowed(fb->format->format);
 	crtc_state = drm_atomic_get_new_crtc_state(state, new->crtc);
 	/* A new palette changes every pixel of a C8 framebuffer. */
 	recolour = fb->format->format == DRM_FORMAT_C8 &&
 		   (!crtc_state || crtc_state->color_mgmt_changed);
+	if (fb->format->format == DRM_FORMAT_C8)
+		virtgpu_primary_palette(output, crtc_state ?: new->crtc->state);
 
-	damaged = virtgpu_primary_damage(old, new, rescan || recolour, &damage);
-	if (damaged) {
-		if (shadowed) {
-			if (fb->format->format == DRM_FORMAT_C8)
-				virtgpu_primary_palette(output, crtc_state ?:
-							new->crtc->state);
-			offset = virtgpu_fb_update_shadow(fb, &damage,
-							  output->palette);
-		} else {
-			offset = fb->offsets[0] +
-				 (u64)damage.y1 * fb->pitches[0] +
-				 damage.x1 * fb->format->cpp[0];
-		}
-		virtgpu_hw_sync_backing(hw, res->sgt);
-		virtgpu_cmd_transfer_to_host_2d(hw, NULL, res->id, offset,
-						damage.x1, damage.y1,
-						drm_rect_width(&damage),
-						drm_rect_height(&damage));
-	}
+	damaged = virtgpu_primary_upload_damage(output, old, new, res,
+						rescan || recolour, &damage);
 	if (rescan) {
 		virtgpu_cmd_set_scanout(hw, NULL, output->index, res->id, src.x1,
 					src.y1, drm_rect_width(&src),
