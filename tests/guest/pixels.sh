@@ -5,7 +5,8 @@
 #
 # Arguments (words, any order):
 #   formats=F,...   DRM fourccs of the single-head cases, XR24 AR24 XB24 AB24 BX24 BA24 RX24
-#                   RA24 (default XR24). The first one is also used by the other cases.
+#                   RA24 RG16 C8 (default XR24). The first one is also used by the other cases
+#                   (C8 shows the grey palette there: no GAMMA_LUT).
 #   modes=M,...     WxH (from the connector's list, else CVT-RB 60 Hz) or WxH@R (always
 #                   CVT-RB); default 1024x768. The first one is used by the non-format cases.
 #   head=N          connector/scanout of the single-head cases (default 0)
@@ -16,7 +17,10 @@
 #                   uAPI), multihead, damage-clips, damage-dirtyfb,
 #                   damage-outside-untouched, damage-dirtyfb-outside-untouched,
 #                   damage-outside-2clips, damage-dirtyfb-outside-2clips, flip, pitch,
-#                   offset, pitch-offset (default single)
+#                   offset, pitch-offset, palette (C8 in each mode with a GAMMA_LUT as
+#                   its palette), palette-change (C8 shown with one GAMMA_LUT, then a
+#                   commit of only another GAMMA_LUT must recolour the screen)
+#                   (default single)
 #   flips=N         page flips of the flip case (default 60)
 #   settle=S        keep reading the screen back for up to S s before a FAIL (default 2)
 #   perturb=X,Y     test the test: invert one expected pixel, so every compare must FAIL
@@ -225,7 +229,12 @@ case_single() {
 	verify "$name" "$head" "$work/exp-0.ppm"
 	rc=$?
 	what="$fmt $(tool_note 0)"
-	[ $# = 0 ] || what="$(sed -n 's/^head 0: virtio resource [0-9]* //p' "$work/tool.log") resource under an XR24 fb, $what"
+	case " $* " in
+	*" --virtio-resource "*)
+		what="$(sed -n 's/^head 0: virtio resource [0-9]* //p' "$work/tool.log") resource under an XR24 fb, $what"
+		;;
+	*" --lut "*) what="$what, GAMMA_LUT palette" ;;
+	esac
 	result "$name" "$rc" "$what"
 	stop_tool
 }
@@ -294,6 +303,31 @@ case_flip() {
 	stop_tool
 }
 
+# case_palette_change: C8 with GAMMA_LUT table 0 (checked), then SIGUSR1 makes the tool
+# commit GAMMA_LUT table 1 and nothing else; every pixel must take its new colour.
+case_palette_change() {
+	local name=palette-change rc
+	start_tool lut "$head:$mode0:C8"
+	if ! wait_step 1; then
+		fail "$name" "$tool_err"
+		return
+	fi
+	if ! verify "$name-first" "$head" "$work/exp-0.ppm"; then
+		fail "$name" "first palette: $detail"
+		stop_tool
+		return
+	fi
+	kill -USR1 "$tool_pid"
+	if ! wait_step 2; then
+		fail "$name" "$tool_err"
+		return
+	fi
+	verify "$name" "$head" "$work/exp-0.ppm" stable
+	rc=$?
+	result "$name" "$rc" "C8 $mode0, GAMMA_LUT table 0 then 1 alone"
+	stop_tool
+}
+
 # case_layout NAME TOOL OPTIONS: a framebuffer with a larger pitch and/or an offset.
 case_layout() {
 	local name=$1 rc
@@ -335,6 +369,12 @@ for c in "${case_list[@]}"; do
 			done
 		done
 		;;
+	palette)
+		for mode in "${mode_list[@]}"; do
+			case_single C8 "$mode" lut- --lut
+		done
+		;;
+	palette-change) case_palette_change ;;
 	multihead) case_multihead ;;
 	damage-clips) case_damage damage-clips ;;
 	damage-dirtyfb) case_damage damage-dirtyfb --dirtyfb ;;

@@ -23,17 +23,21 @@
  */
 const struct format_info kms_formats[] = {
 	/* [31:0] x:R:G:B 8:8:8:8 little endian */
-	{ "XR24", DRM_FORMAT_XRGB8888, false, 16, 8, 0, 24, 2, "B8G8R8X8" },
-	{ "AR24", DRM_FORMAT_ARGB8888, true, 16, 8, 0, 24, 1, "B8G8R8A8" },
+	{ "XR24", DRM_FORMAT_XRGB8888, false, 16, 8, 0, 24, 2, "B8G8R8X8", 4 },
+	{ "AR24", DRM_FORMAT_ARGB8888, true, 16, 8, 0, 24, 1, "B8G8R8A8", 4 },
 	/* [31:0] x:B:G:R */
-	{ "XB24", DRM_FORMAT_XBGR8888, false, 0, 8, 16, 24, 134, "R8G8B8X8" },
-	{ "AB24", DRM_FORMAT_ABGR8888, true, 0, 8, 16, 24, 67, "R8G8B8A8" },
+	{ "XB24", DRM_FORMAT_XBGR8888, false, 0, 8, 16, 24, 134, "R8G8B8X8", 4 },
+	{ "AB24", DRM_FORMAT_ABGR8888, true, 0, 8, 16, 24, 67, "R8G8B8A8", 4 },
 	/* [31:0] B:G:R:x */
-	{ "BX24", DRM_FORMAT_BGRX8888, false, 8, 16, 24, 0, 4, "X8R8G8B8" },
-	{ "BA24", DRM_FORMAT_BGRA8888, true, 8, 16, 24, 0, 3, "A8R8G8B8" },
+	{ "BX24", DRM_FORMAT_BGRX8888, false, 8, 16, 24, 0, 4, "X8R8G8B8", 4 },
+	{ "BA24", DRM_FORMAT_BGRA8888, true, 8, 16, 24, 0, 3, "A8R8G8B8", 4 },
 	/* [31:0] R:G:B:x */
-	{ "RX24", DRM_FORMAT_RGBX8888, false, 24, 16, 8, 0, 68, "X8B8G8R8" },
-	{ "RA24", DRM_FORMAT_RGBA8888, true, 24, 16, 8, 0, 121, "A8B8G8R8" },
+	{ "RX24", DRM_FORMAT_RGBX8888, false, 24, 16, 8, 0, 68, "X8B8G8R8", 4 },
+	{ "RA24", DRM_FORMAT_RGBA8888, true, 24, 16, 8, 0, 121, "A8B8G8R8", 4 },
+	/* [15:0] R:G:B 5:6:5 little endian; no virtio twin */
+	{ "RG16", DRM_FORMAT_RGB565, false, 11, 5, 0, 0, 0, NULL, 2 },
+	/* [7:0] C: an index into the CRTC's gamma LUT */
+	{ "C8", DRM_FORMAT_C8, false, 0, 0, 0, 0, 0, NULL, 1 },
 };
 
 const size_t kms_num_formats = ARRAY_SIZE(kms_formats);
@@ -83,6 +87,80 @@ void encode_pixel(const struct format_info *fmt, uint8_t *dst,
 	dst[1] = v >> 8;
 	dst[2] = v >> 16;
 	dst[3] = v >> 24;
+}
+
+uint8_t widen_bits(uint32_t v, uint32_t bits)
+{
+	uint32_t out = 0, have = 0;
+
+	/* v's bits, then v's bits again, until eight are there. */
+	while (have < 8) {
+		out = out << bits | v;
+		have += bits;
+	}
+	return out >> (have - 8);
+}
+
+uint8_t c8_index(struct rgb c)
+{
+	return c.r * 3 + c.g * 5 + c.b * 7;
+}
+
+struct rgb store_pixel(const struct format_info *fmt, uint8_t *dst,
+		       struct rgb c, uint8_t a, const struct palette *pal)
+{
+	uint32_t r5 = c.r >> 3, g6 = c.g >> 2, b5 = c.b >> 3, v;
+
+	switch (fmt->cpp) {
+	case 2:
+		v = r5 << 11 | g6 << 5 | b5;
+		dst[0] = v;
+		dst[1] = v >> 8;
+		return (struct rgb){ widen_bits(r5, 5), widen_bits(g6, 6),
+				     widen_bits(b5, 5) };
+	case 1:
+		dst[0] = c8_index(c);
+		return pal->c[dst[0]];
+	}
+	encode_pixel(fmt, dst, c, a);
+	return c;
+}
+
+void lut_make(struct lut_entry lut[256], uint32_t seed)
+{
+	uint32_t i;
+
+	/* Arbitrary 16-bit values: most are not n * 257, so rounding shows. */
+	for (i = 0; i < 256; i++) {
+		lut[i].red = i * 40503u + seed * 12345u;
+		lut[i].green = ((255 - i) * 257) ^ (seed * 0x0f0fu + i * 3);
+		lut[i].blue = i * i * 7 + seed * 999u + 0x40;
+		lut[i].reserved = 0;
+	}
+}
+
+/* 16 to 8 bits to the nearest value: v * 255 / 65535 is v / 257. */
+static uint8_t lut_8bit(uint16_t v)
+{
+	return (2u * v + 257) / 514;
+}
+
+void palette_from_lut(struct palette *pal, const struct lut_entry lut[256])
+{
+	int i;
+
+	for (i = 0; i < 256; i++)
+		pal->c[i] = (struct rgb){ lut_8bit(lut[i].red),
+					  lut_8bit(lut[i].green),
+					  lut_8bit(lut[i].blue) };
+}
+
+void palette_grey(struct palette *pal)
+{
+	int i;
+
+	for (i = 0; i < 256; i++)
+		pal->c[i] = (struct rgb){ i, i, i };
 }
 
 static const struct rgb bars[8] = {
@@ -333,7 +411,7 @@ static void selftest_formats(void)
 	struct rgb c = { 0x11, 0x22, 0x33 };
 	size_t i;
 
-	st_result(ARRAY_SIZE(want) == kms_num_formats,
+	st_result(ARRAY_SIZE(want) + 2 == kms_num_formats,
 		  "format table: %zu formats", kms_num_formats);
 	for (i = 0; i < ARRAY_SIZE(want); i++) {
 		const struct format_info *f = format_by_name(want[i].name);
@@ -443,9 +521,50 @@ static void selftest_pattern(void)
 	st_result(memcmp(&a, &b, sizeof(a)), "pattern: bars rotate with the seed");
 }
 
+/* RG16 and C8 against values worked out by hand. */
+static void selftest_small_formats(void)
+{
+	const struct format_info *f16 = format_by_name("RG16");
+	const struct format_info *f8 = format_by_name("C8");
+	struct lut_entry lut[256];
+	struct palette pal;
+	uint8_t b[2] = { 0 };
+	struct rgb got;
+
+	st_result(f16 && f16->cpp == 2 && f8 && f8->cpp == 1 &&
+		  f16->fourcc == DRM_FORMAT_RGB565 && f8->fourcc == DRM_FORMAT_C8,
+		  "formats RG16 (cpp 2) and C8 (cpp 1)");
+	if (!f16 || !f8)
+		return;
+	/* 0x12 0x34 0x56 -> r5 2, g6 13, b5 10 -> 0x11aa bytes aa 11. */
+	got = store_pixel(f16, b, (struct rgb){ 0x12, 0x34, 0x56 }, 0, NULL);
+	st_result(b[0] == 0xaa && b[1] == 0x11 && got.r == 0x10 &&
+		  got.g == 0x34 && got.b == 0x52,
+		  "RG16 #123456: bytes %02x %02x, shows #%02x%02x%02x, want aa 11, #103452",
+		  b[0], b[1], got.r, got.g, got.b);
+	got = store_pixel(f16, b, (struct rgb){ 0xff, 0xff, 0xff }, 0, NULL);
+	st_result(b[0] == 0xff && b[1] == 0xff && got.r == 0xff && got.g == 0xff &&
+		  got.b == 0xff, "RG16 white stays white");
+	st_result(widen_bits(1, 5) == 0x08 && widen_bits(16, 5) == 0x84 &&
+		  widen_bits(1, 6) == 0x04 && widen_bits(32, 6) == 0x82,
+		  "bit replication of 5 and 6 bits");
+	lut[0] = (struct lut_entry){ 0, 128, 129, 0 };
+	lut[1] = (struct lut_entry){ 0xffff, 0x8080, 0x807f, 0 };
+	memset(lut + 2, 0, sizeof(lut) - 2 * sizeof(lut[0]));
+	palette_from_lut(&pal, lut);
+	st_result(pal.c[0].r == 0 && pal.c[0].g == 0 && pal.c[0].b == 1 &&
+		  pal.c[1].r == 255 && pal.c[1].g == 128 && pal.c[1].b == 128,
+		  "LUT 16 -> 8 bits rounds to nearest");
+	palette_grey(&pal);
+	got = store_pixel(f8, b, (struct rgb){ 1, 2, 3 }, 0, &pal);
+	st_result(b[0] == 34 && got.r == 34 && got.g == 34 && got.b == 34,
+		  "C8 index of #010203 is 3 + 10 + 21 = %u, grey shows it", b[0]);
+}
+
 int pattern_selftest(void)
 {
 	selftest_formats();
+	selftest_small_formats();
 	selftest_cvt();
 	selftest_pattern();
 	printf("%d passed, %d failed\n", st_passed, st_failed);

@@ -26,6 +26,7 @@ struct rect {
  * A 32-bit DRM format: the shift of each channel inside the little-endian
  * 32-bit word that drm_fourcc.h defines ("[31:0] x:R:G:B" and so on).
  * The fourth byte is alpha for the A formats and ignored (X) otherwise.
+ * RGB565 (RG16) and C8 have cpp 2 and 1 and no virtio twin.
  */
 struct format_info {
 	const char *name;	/* its fourcc as text, e.g. "XR24" */
@@ -35,6 +36,17 @@ struct format_info {
 	/* The virtio-gpu format with the same bytes in memory (name: byte order). */
 	uint32_t virtio_format;
 	const char *virtio_name;
+	uint32_t cpp;
+};
+
+/* 256 colours: what a C8 index shows, from the CRTC's gamma LUT. */
+struct palette {
+	struct rgb c[256];
+};
+
+/* One GAMMA_LUT entry, as struct drm_color_lut. */
+struct lut_entry {
+	uint16_t red, green, blue, reserved;
 };
 
 extern const struct format_info kms_formats[];
@@ -47,6 +59,23 @@ void fourcc_str(uint32_t fourcc, char out[5]);
 /* Store one pixel at @dst in @fmt's byte order; @a is alpha or the X byte. */
 void encode_pixel(const struct format_info *fmt, uint8_t *dst,
 		  struct rgb c, uint8_t a);
+
+/*
+ * Store pattern colour @c at @dst in any format and return what the screen
+ * must show: @c for 32-bit formats, @c cut to 5:6:5 and widened again by
+ * repeating its bits for RG16, the palette colour of c8_index(@c) for C8.
+ */
+struct rgb store_pixel(const struct format_info *fmt, uint8_t *dst,
+		       struct rgb c, uint8_t a, const struct palette *pal);
+uint8_t c8_index(struct rgb c);
+/* An 8-bit channel from the top @bits bits of @v, bits repeated. */
+uint8_t widen_bits(uint32_t v, uint32_t bits);
+
+/* GAMMA_LUT @seed (arbitrary 16-bit values) and the palette it gives. */
+void lut_make(struct lut_entry lut[256], uint32_t seed);
+void palette_from_lut(struct palette *pal, const struct lut_entry lut[256]);
+/* Without a LUT: index i is grey i. */
+void palette_grey(struct palette *pal);
 
 /*
  * The test pattern of a @w x @h image for @seed: per-channel gradients

@@ -9,6 +9,7 @@
  *   damage HEAD...          show; then change sub-rectangles and declare them
  *                           with FB_DAMAGE_CLIPS or DIRTYFB
  *   flip HEAD...            show; then page-flip between two framebuffers
+ *   lut HEAD...             show with GAMMA_LUT 0; then set GAMMA_LUT 1 alone
  *   pattern WxH SEED FILE   only write the expected image of a pattern
  *   selftest                check the pixel encoders and CVT (no device)
  *
@@ -47,6 +48,7 @@
 #define SEED_FLIP	1	/* flip's second framebuffer */
 #define SEED_DAMAGE	2	/* what damage draws inside its rectangles */
 #define SEED_OUTSIDE	3	/* what damage --outside draws elsewhere */
+#define LUT_SEED_CHANGE	1	/* the GAMMA_LUT lut switches to */
 #define FLIP_TIMEOUT_MS	5000
 
 struct buffer {
@@ -77,6 +79,9 @@ struct head {
 	struct image expect;
 	struct rect rects[MAX_RECTS];
 	size_t num_rects;
+	struct palette pal;	/* what C8 indices show */
+	uint32_t lut_seed;
+	bool has_lut;		/* GAMMA_LUT set from lut_seed, else 0 */
 };
 
 struct options {
@@ -93,6 +98,7 @@ struct options {
 	size_t num_rects;
 	unsigned int count;
 	bool virtio_resource;
+	bool lut;
 };
 
 static struct options opt = {
@@ -529,7 +535,7 @@ static void create_buffer(struct head *h, struct buffer *b)
 	create.width = w + opt.pad;
 	/* Room for the offset: a few more rows than it spans. */
 	create.height = hh + opt.offset_rows + (opt.offset_px ? 1 : 0);
-	create.bpp = 32;
+	create.bpp = h->fmt->cpp * 8;
 	if (opt.virtio_resource) {
 		create_virtio_resource(h, b, create.width, create.height);
 		/* The kernel's idea of the format does not reach the host. */
@@ -542,8 +548,9 @@ static void create_buffer(struct head *h, struct buffer *b)
 		b->pitch = create.pitch;
 		b->size = create.size;
 	}
-	b->offset = opt.offset_rows * b->pitch + opt.offset_px * 4;
-	need = (uint64_t)b->offset + (uint64_t)(hh - 1) * b->pitch + w * 4;
+	b->offset = opt.offset_rows * b->pitch + opt.offset_px * h->fmt->cpp;
+	need = (uint64_t)b->offset + (uint64_t)(hh - 1) * b->pitch +
+	       w * h->fmt->cpp;
 	if (need > b->size)
 		die("dumb buffer of %" PRIu64 " bytes (pitch %u) is too small for offset %u",
 		    b->size, b->pitch, b->offset);
@@ -583,7 +590,8 @@ static void paint(struct head *h, struct buffer *b, uint32_t seed,
 {
 	uint32_t w = h->mode.hdisplay, hh = h->mode.vdisplay, x, y;
 	bool alpha = h->fmt->alpha;
-	struct rgb c;
+	struct rgb c, shown;
+	uint8_t junk[4];
 
 	for (y = 0; y < hh; y++) {
 		uint8_t *row = b ? b->map + b->offset + (size_t)y * b->pitch : NULL;
@@ -593,13 +601,52 @@ static void paint(struct head *h, struct buffer *b, uint32_t seed,
 			    !region_has(region, h->rects, h->num_rects, x, y))
 				continue;
 			c = pattern_rgb(x, y, w, hh, seed);
-			if (row)
-				encode_pixel(h->fmt, row + x * 4, c,
-					     pattern_fourth(x, y, seed, alpha));
+			shown = store_pixel(h->fmt,
+					    row ? row + x * h->fmt->cpp : junk, c,
+					    pattern_fourth(x, y, seed, alpha),
+					    &h->pal);
 			if (expect)
-				image_set(&h->expect, x, y, c);
+				image_set(&h->expect, x, y, shown);
 		}
 	}
+}
+
+/* The palette C8 shows: GAMMA_LUT @seed, or the grey ramp without one. */
+static void head_set_lut(struct head *h, bool has_lut, uint32_t seed)
+{
+	struct lut_entry lut[256];
+
+	h->has_lut = has_lut;
+	h->lut_seed = seed;
+	if (!has_lut) {
+		palette_grey(&h->pal);
+		return;
+	}
+	lut_make(lut, seed);
+	palette_from_lut(&h->pal, lut);
+}
+
+/*
+ * GAMMA_LUT of the head's CRTC: its lut_seed's table, or none. CRTCs
+ * without the property (the in-tree driver) are left alone, unless a LUT
+ * is wanted.
+ */
+static void add_lut(drmModeAtomicReqPtr req, const struct head *h)
+{
+	struct lut_entry lut[256];
+	uint32_t blob = 0;
+
+	if (!find_prop(h->crtc_id, DRM_MODE_OBJECT_CRTC, "GAMMA_LUT", NULL) &&
+	    !h->has_lut)
+		return;
+	if (h->has_lut) {
+		lut_make(lut, h->lut_seed);
+		if (drmModeCreatePropertyBlob(drm_fd, lut, sizeof(lut), &blob))
+			die("GAMMA_LUT blob: %s", err_str(errno));
+	}
+	add_prop(req, h->crtc_id, DRM_MODE_OBJECT_CRTC, "GAMMA_LUT", blob);
+	printf("head %d: GAMMA_LUT %s\n", (int)(h - heads),
+	       h->has_lut ? (h->lut_seed ? "table 1" : "table 0") : "none");
 }
 
 static void setup_heads(int nbuf)
@@ -615,6 +662,7 @@ static void setup_heads(int nbuf)
 		struct head *h = &heads[i];
 
 		resolve_head(h, res, pres);
+		head_set_lut(h, opt.lut, 0);
 		if (image_alloc(&h->expect, h->mode.hdisplay, h->mode.vdisplay))
 			die("out of memory");
 		for (j = 0; j < nbuf; j++) {
@@ -648,6 +696,7 @@ static void commit_modeset(void)
 		add_prop(req, h->crtc_id, DRM_MODE_OBJECT_CRTC, "MODE_ID",
 			 h->mode_blob);
 		add_prop(req, h->crtc_id, DRM_MODE_OBJECT_CRTC, "ACTIVE", 1);
+		add_lut(req, h);
 		add_prop(req, h->plane_id, DRM_MODE_OBJECT_PLANE, "FB_ID",
 			 h->buf[0].fb_id);
 		add_prop(req, h->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_ID",
@@ -860,6 +909,33 @@ static int cmd_damage(void)
 	return 0;
 }
 
+/* Step 1 as show, with GAMMA_LUT 0; step 2 sets GAMMA_LUT 1, nothing else. */
+static int cmd_lut(void)
+{
+	drmModeAtomicReqPtr req;
+	int i;
+
+	opt.lut = true;
+	setup_heads(1);
+	commit_modeset();
+	if (!step_done(1, false))
+		return 0;
+	req = drmModeAtomicAlloc();
+	for (i = 0; i < num_heads; i++) {
+		struct head *h = &heads[i];
+
+		head_set_lut(h, true, LUT_SEED_CHANGE);
+		paint(h, NULL, h->seed, REGION_ALL, true);
+		add_lut(req, h);
+	}
+	if (drmModeAtomicCommit(drm_fd, req, 0, NULL))
+		die("atomic GAMMA_LUT commit: %s", err_str(errno));
+	drmModeAtomicFree(req);
+	printf("lut: GAMMA_LUT changed, nothing else\n");
+	step_done(2, true);
+	return 0;
+}
+
 static void flip_handler(int fd, unsigned int seq, unsigned int sec,
 			 unsigned int usec, unsigned int crtc_id, void *data)
 {
@@ -970,13 +1046,15 @@ static void help(FILE *f)
 	      "  damage HEAD...         show (step 1), then on SIGUSR1 repaint rectangles\n"
 	      "                         and declare only them as damage (step 2)\n"
 	      "  flip HEAD...           show, then --count page flips between two fbs\n"
+	      "  lut HEAD...            show with GAMMA_LUT table 0 (step 1), then on\n"
+	      "                         SIGUSR1 commit GAMMA_LUT table 1 alone (step 2)\n"
 	      "  pattern WxH SEED FILE  write the expected PPM of a pattern (no device)\n"
 	      "  selftest               check encoders, pattern, CVT (no device)\n"
 	      "HEAD: CONNECTOR[:MODE[:FORMAT]]\n"
 	      "  CONNECTOR  index (0, 1, ...) or name (Virtual-1)\n"
 	      "  MODE       preferred (default); WxH from the connector's list (else\n"
 	      "             CVT-RB at 60 Hz); WxH@R always CVT reduced blanking\n"
-	      "  FORMAT     XR24 (default) AR24 XB24 AB24 BX24 BA24 RX24 RA24\n"
+	      "  FORMAT     XR24 (default) AR24 XB24 AB24 BX24 BA24 RX24 RA24 RG16 C8\n"
 	      "options:\n"
 	      "  -s, --seed N       pattern seed of head 0; head i uses N + 8*i\n"
 	      "  -p, --pad PX       dumb buffers PX pixels wider: pitch > width * 4\n"
@@ -995,7 +1073,10 @@ static void help(FILE *f)
 	      "  -n, --count N      flip: number of flips (default 60)\n"
 	      "  --virtio-resource  show: a virtio-gpu 2D resource in the format's virtio\n"
 	      "                     twin (virtgpu uAPI) under an XR24 framebuffer, to\n"
-	      "                     check QEMU and the pattern, not the KMS driver\n", f);
+	      "                     check QEMU and the pattern, not the KMS driver\n"
+	      "  --lut              show, damage, flip: set the CRTC's GAMMA_LUT to\n"
+	      "                     table 0 (the C8 palette); without it GAMMA_LUT is\n"
+	      "                     cleared where the CRTC has one (grey C8)\n", f);
 }
 
 static uint32_t parse_u32(const char *s, const char *what)
@@ -1029,7 +1110,7 @@ static void parse_head(const char *arg)
 	h->mode_arg = mode && *mode ? mode : "preferred";
 	h->fmt = format_by_name(fmt && *fmt ? fmt : "XR24");
 	if (!h->fmt)
-		die("unknown format %s (known: XR24 AR24 XB24 AB24 BX24 BA24 RX24 RA24)",
+		die("unknown format %s (known: XR24 AR24 XB24 AB24 BX24 BA24 RX24 RA24 RG16 C8)",
 		    fmt);
 	h->seed = opt.seed + SEED_STRIDE * num_heads;
 	num_heads++;
@@ -1040,6 +1121,7 @@ enum {
 	OPT_OUTSIDE,
 	OPT_RECT,
 	OPT_VIRTIO_RESOURCE,
+	OPT_LUT,
 };
 
 static const struct option long_opts[] = {
@@ -1055,6 +1137,7 @@ static const struct option long_opts[] = {
 	{ "outside", no_argument, NULL, OPT_OUTSIDE },
 	{ "rect", required_argument, NULL, OPT_RECT },
 	{ "virtio-resource", no_argument, NULL, OPT_VIRTIO_RESOURCE },
+	{ "lut", no_argument, NULL, OPT_LUT },
 	{ "help", no_argument, NULL, 'h' },
 	{ }
 };
@@ -1101,6 +1184,9 @@ static void parse_options(int argc, char **argv)
 			break;
 		case OPT_VIRTIO_RESOURCE:
 			opt.virtio_resource = true;
+			break;
+		case OPT_LUT:
+			opt.lut = true;
 			break;
 		case OPT_RECT:
 			if (opt.num_rects == MAX_RECTS)
@@ -1169,11 +1255,17 @@ int main(int argc, char **argv)
 		die("%s: give at least one HEAD", cmd);
 	if (opt.virtio_resource && strcmp(cmd, "show"))
 		die("--virtio-resource works with show only");
+	for (i = 0; i < num_heads && opt.virtio_resource; i++)
+		if (!heads[i].fmt->virtio_name)
+			die("--virtio-resource: %s has no virtio format",
+			    heads[i].fmt->name);
 	if (!strcmp(cmd, "show"))
 		return cmd_show();
 	if (!strcmp(cmd, "damage"))
 		return cmd_damage();
 	if (!strcmp(cmd, "flip"))
 		return cmd_flip();
+	if (!strcmp(cmd, "lut"))
+		return cmd_lut();
 	die("unknown command %s", cmd);
 }
