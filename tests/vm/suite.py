@@ -50,6 +50,9 @@ def parse_suite(path):
     """Lines of (label, kernel specs, devices, script, qemu args, harness options)."""
     opts = argparse.ArgumentParser(prog=f'{path} options', add_help=False)
     vmrun.add_run_args(opts)
+    # --also=DRIVER: run the line with that driver too, whatever suite --driver says (the
+    # in-tree side of a comparison that make check shows).
+    opts.add_argument('--also', action='append')
     for d in opts._actions:   # unset means "use the suite's command-line value"
         d.default = None
     boots = []
@@ -89,7 +92,9 @@ def main():
             if not any(s == 'all' or matches(kernel, s) for s in boot['kernels']):
                 continue
             pinned = boot['opts'].get('driver')
-            for driver in [pinned] if pinned else drivers:
+            chosen = [pinned] if pinned else list(drivers)
+            chosen += [d for d in boot['opts'].get('also') or [] if d not in chosen]
+            for driver in chosen:
                 runs.append((kernel, driver, boot))
     if not runs:
         sys.exit('suite: no boots selected')
@@ -101,7 +106,7 @@ def main():
 
     summaries = []
     for i, (kernel, driver, boot) in enumerate(runs, 1):
-        o = dict(vars(a), **boot['opts'])
+        o = dict(vars(a), **{k: v for k, v in boot['opts'].items() if k != 'also'})
         print(f'suite: [{i}/{len(runs)}] {kernel} {driver} {boot["label"]}', file=sys.stderr)
         s = vmrun.run(kernel=kernel, devices=boot['devices'], vga=o['vga'], driver=driver,
                       script=boot['script'], results=out / kernel / driver / boot['label'],
