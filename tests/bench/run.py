@@ -5,7 +5,8 @@
                      [--seconds 5] [--mode 1920x1080] [--tests flip,full,...]
                      [--repeat N] [--out DIR]
 
-Each boot: -device virtio-gpu-pci,xres=W,yres=H and tests/guest/bench.sh, which runs
+Each boot: -device virtio-gpu-pci,xres=W,yres=H (ours, intree) or QEMU's std VGA / VMware
+SVGA for qemuvga.ko and the in-tree bochs (see VARIANTS), and tests/guest/bench.sh, which runs
 tests/bench/build/kmsbench (built here first with make -C tests/bench) for SECONDS per
 benchmark. The figures ("bench <name> <value> <unit>", see kmsbench.c) are tabulated side by
 side, one column per kernel/driver (with --repeat N: the median of N boots, interleaved).
@@ -49,17 +50,38 @@ def parse_figures(path):
     return figs
 
 
+# What each --drivers name boots: QEMU display device, harness driver, module to load
+# (bench.sh load=), kernel command line. The qemuvga ones keep the in-tree drivers for the
+# same PCI IDs from binding first.
+VARIANTS = {
+    'ours': dict(vga='none', driver='ours', ko='virtgpu.ko'),
+    'intree': dict(vga='none', driver='intree'),
+    'qemuvga-std': dict(vga='std', driver='ours', load='qemuvga', ko='qemuvga.ko',
+                        append='modprobe.blacklist=bochs'),
+    'bochs-std': dict(vga='std', driver='intree', load='modprobe:bochs'),
+    'qemuvga-vmware-vbe': dict(vga='vmware', driver='ours', load='qemuvga:vmware_fifo=0',
+                               ko='qemuvga.ko', append='modprobe.blacklist=vmwgfx'),
+    'qemuvga-vmware-fifo': dict(vga='vmware', driver='ours', load='qemuvga:vmware_fifo=1',
+                                ko='qemuvga.ko', append='modprobe.blacklist=vmwgfx'),
+}
+
+
 def run_one(kernel, driver, a, results):
     """Returns (status, figures, detail); status: ok, no KMS, not built, error."""
-    if driver == 'ours' and not (TREE / 'build' / kernel / 'virtgpu.ko').exists():
-        return 'not built', {}, f'build/{kernel}/virtgpu.ko missing (make KVER={kernel})'
+    v = VARIANTS[driver]
+    ko = v.get('ko')
+    if ko and not (TREE / 'build' / kernel / ko).exists():
+        return 'not built', {}, f'build/{kernel}/{ko} missing (make KVER={kernel})'
     w, h = a.mode.split('x')
     script = f'tests/guest/bench.sh seconds={a.seconds} mode={a.mode}'
     if a.tests:
         script += f' tests={a.tests}'
-    s = vmrun.run(kernel=kernel, devices=[f'virtio-gpu-pci,xres={w},yres={h}'],
-                  driver=driver, script=script, results=results, label='bench',
-                  timeout=180 + 10 * a.seconds)
+    if v.get('load'):
+        script += f' load={v["load"]}'
+    devices = [f'virtio-gpu-pci,xres={w},yres={h}'] if v['vga'] == 'none' else []
+    s = vmrun.run(kernel=kernel, devices=devices, vga=v['vga'], driver=v['driver'],
+                  script=script, results=results, label='bench',
+                  append=v.get('append', ''), timeout=180 + 10 * a.seconds)
     tests = {t['name']: t for t in s['tests']}
     # Other guests share the host's CPUs: its load (this guest included) says how noisy
     # the figures are.
@@ -115,7 +137,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--kernels', default='newest',
                    help='newest (default), all, or a comma list of series/releases')
-    p.add_argument('--drivers', default='ours,intree', help='comma list of ours, intree')
+    p.add_argument('--drivers', default='ours,intree',
+                   help='comma list of ' + ', '.join(VARIANTS) + ' (default ours,intree)')
     p.add_argument('--seconds', type=int, default=5, help='per benchmark (default 5)')
     p.add_argument('--mode', default='1920x1080', help='WxH, also the device xres/yres')
     p.add_argument('--tests', help='kmsbench -T list (default: all)')
@@ -124,8 +147,8 @@ def main():
     p.add_argument('--out', type=Path, help='results dir (default tests/out/bench-<time>)')
     a = p.parse_args()
     drivers = a.drivers.split(',')
-    if not set(drivers) <= {'ours', 'intree'}:
-        p.error('--drivers: ours and/or intree')
+    if not set(drivers) <= set(VARIANTS):
+        p.error('--drivers: a comma list of ' + ', '.join(VARIANTS))
     if subprocess.run(['make', '--no-print-directory', '-C', str(BENCH)],
                       stdout=sys.stderr).returncode:
         sys.exit('bench: building tests/bench failed')
