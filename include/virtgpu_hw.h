@@ -55,13 +55,16 @@ struct virtgpu_vbuf {
 
 /**
  * struct virtgpu_queue - a virtqueue and the state to feed it
- * @lock: serialises every virtqueue call and @pending
+ * @lock: serialises every virtqueue call, @pending and @stash
+ * @stash: answered commands a panic flush's poll took off the ring, for
+ *	the dequeue work to finish
  */
 struct virtgpu_queue {
 	struct virtgpu_hw *hw;
 	struct virtqueue *vq;
 	spinlock_t lock;	/* see above */
 	unsigned int pending;
+	struct list_head stash;
 	wait_queue_head_t ack_wait;
 	struct work_struct dequeue_work;
 };
@@ -76,6 +79,9 @@ struct virtgpu_cmd_stats {
 /**
  * struct virtgpu_hw - the device as the virtio layer sees it
  * @state_lock: protects @scanouts, @edid, @edid_len and @capsets contents
+ * @panic: TRANSFER_TO_HOST_2D and RESOURCE_FLUSH allocated at probe for
+ *	virtgpu_hw_panic_flush(), each with a reference of our own
+ * @panic_busy: a panic flush is running
  */
 struct virtgpu_hw {
 	struct virtio_device *vdev;
@@ -104,6 +110,8 @@ struct virtgpu_hw {
 	struct work_struct config_work;
 	atomic_t display_events;
 	struct virtgpu_cmd_stats stats[VIRTGPU_CMD_SLOTS];
+	struct virtgpu_vbuf *panic[2];
+	atomic_t panic_busy;
 };
 
 /* Device features we negotiate, for the virtio_driver's feature table. */
@@ -152,12 +160,17 @@ u32 virtgpu_hw_new_resource_id(struct virtgpu_hw *hw);
 int virtgpu_hw_map_backing(struct virtgpu_hw *hw, struct sg_table *sgt);
 void virtgpu_hw_unmap_backing(struct virtgpu_hw *hw, struct sg_table *sgt);
 void virtgpu_hw_sync_backing(struct virtgpu_hw *hw, struct sg_table *sgt);
+int virtgpu_hw_panic_flush(struct virtgpu_hw *hw, struct sg_table *sgt, u32 id,
+			   u64 offset, u32 x, u32 y, u32 w, u32 h);
+void virtgpu_hw_panic_resume(struct virtgpu_hw *hw);
 
 /* virtgpu_vq.c: command submission */
 struct virtgpu_vbuf *virtgpu_vbuf_alloc(u32 cmd_len, u32 resp_len, gfp_t gfp);
 void virtgpu_vbuf_put(struct virtgpu_vbuf *vbuf);
 int virtgpu_queue_add(struct virtgpu_queue *q, struct virtgpu_vbuf *vbuf);
 void virtgpu_queue_kick(struct virtgpu_queue *q);
+int virtgpu_queue_panic_submit(struct virtgpu_queue *q,
+			       struct virtgpu_vbuf **vbufs, unsigned int n);
 void virtgpu_batch_init(struct virtgpu_batch *b);
 void virtgpu_batch_track(struct virtgpu_batch *b, struct virtgpu_vbuf *vbuf);
 int virtgpu_batch_wait(struct virtgpu_batch *b, unsigned long timeout);

@@ -206,6 +206,52 @@ void virtgpu_hw_unmap_backing(struct virtgpu_hw *hw, struct sg_table *sgt)
 		dma_unmap_sgtable(hw->vdev->dev.parent, sgt, DMA_TO_DEVICE, 0);
 }
 
+/*
+ * For drm_panic: upload and flush a rectangle of resource @id with the
+ * commands allocated at probe, without sleeping or waiting for a lock
+ * (virtgpu_queue_panic_submit()). -EBUSY while a previous panic flush is
+ * running or its commands are still with the device.
+ */
+int virtgpu_hw_panic_flush(struct virtgpu_hw *hw, struct sg_table *sgt, u32 id,
+			   u64 offset, u32 x, u32 y, u32 w, u32 h)
+{
+	struct virtgpu_vbuf **v = hw->panic;
+	int ret;
+
+	if (!v[0] || !v[1])
+		return -ENODEV;
+	if (atomic_cmpxchg(&hw->panic_busy, 0, 1))
+		return -EBUSY;
+	/* Only our own reference left: the device is done with them. */
+	if (kref_read(&v[0]->ref) != 1 || kref_read(&v[1]->ref) != 1) {
+		ret = -EBUSY;
+		goto out;
+	}
+	ret = virtgpu_encode_transfer_to_host_2d(v[0]->cmd, v[0]->cmd_len, id,
+						 offset, x, y, w, h);
+	if (ret >= 0)
+		ret = virtgpu_encode_resource_flush(v[1]->cmd, v[1]->cmd_len, id,
+						    x, y, w, h);
+	if (ret < 0)
+		goto out;
+	virtgpu_hw_sync_backing(hw, sgt);
+	ret = virtgpu_queue_panic_submit(&hw->ctrlq, v, 2);
+out:
+	atomic_set(&hw->panic_busy, 0);
+	return ret;
+}
+
+/*
+ * After a panic flush when the system lives on (the debugfs test): let
+ * the dequeue work finish what the poll took off the ring and wake
+ * ring-full waiters. Not for a real panic: it queues work.
+ */
+void virtgpu_hw_panic_resume(struct virtgpu_hw *hw)
+{
+	if (!READ_ONCE(hw->removed))
+		schedule_work(&hw->ctrlq.dequeue_work);
+}
+
 /* CPU writes must reach memory the device reads (no-op when coherent). */
 void virtgpu_hw_sync_backing(struct virtgpu_hw *hw, struct sg_table *sgt)
 {

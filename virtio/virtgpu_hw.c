@@ -222,6 +222,23 @@ static void virtgpu_hw_free_state(struct virtgpu_hw *hw)
 	}
 	kfree(hw->capsets);
 	hw->capsets = NULL;
+	for (i = 0; i < ARRAY_SIZE(hw->panic); i++) {
+		if (hw->panic[i])
+			virtgpu_vbuf_put(hw->panic[i]);
+		hw->panic[i] = NULL;
+	}
+}
+
+/* The panic flush's commands, so that a panic need not allocate them. */
+static void virtgpu_hw_alloc_panic(struct virtgpu_hw *hw)
+{
+	const u32 resp = sizeof(struct virtio_gpu_ctrl_hdr);
+
+	hw->panic[0] = virtgpu_vbuf_alloc(sizeof(struct virtio_gpu_transfer_to_host_2d),
+					  resp, GFP_KERNEL);
+	hw->panic[1] = virtgpu_vbuf_alloc(sizeof(struct virtio_gpu_resource_flush),
+					  resp, GFP_KERNEL);
+	/* Without them there is just no panic output. */
 }
 
 int virtgpu_hw_init(struct virtgpu_hw *hw, struct virtio_device *vdev,
@@ -244,6 +261,7 @@ int virtgpu_hw_init(struct virtgpu_hw *hw, struct virtio_device *vdev,
 			      GFP_KERNEL);
 	if (hw->num_capsets && !hw->capsets)
 		return -ENOMEM;
+	virtgpu_hw_alloc_panic(hw);
 
 	ret = virtgpu_find_vqs(vdev, vqs, virtgpu_queue_done);
 	if (ret)

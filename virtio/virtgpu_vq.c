@@ -4,6 +4,7 @@
  * waits, batched notification, and a dequeue worker that validates each
  * response before handing it to the command's completion callback.
  */
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -250,6 +251,8 @@ static void virtgpu_queue_dequeue_work(struct work_struct *work)
 	unsigned int len;
 
 	spin_lock(&q->lock);
+	/* Answered before anything still on the ring. */
+	list_splice_tail_init(&q->stash, &done);
 	do {
 		virtqueue_disable_cb(q->vq);
 		while ((vbuf = virtqueue_get_buf(q->vq, &len))) {
@@ -283,6 +286,7 @@ void virtgpu_queue_init(struct virtgpu_queue *q, struct virtgpu_hw *hw,
 	q->hw = hw;
 	q->vq = vq;
 	spin_lock_init(&q->lock);
+	INIT_LIST_HEAD(&q->stash);
 	init_waitqueue_head(&q->ack_wait);
 	INIT_WORK(&q->dequeue_work, virtgpu_queue_dequeue_work);
 }
@@ -304,4 +308,92 @@ void virtgpu_queue_drain(struct virtgpu_queue *q)
 		virtgpu_vbuf_complete(q->hw, vbuf, -ENODEV);
 	wake_up_all(&q->ack_wait);
 	cancel_work_sync(&q->dequeue_work);
+}
+
+/* Poll for a panic flush's answers for about a second, in 5 us steps. */
+#define VIRTGPU_PANIC_POLLS	200000
+
+static void virtgpu_vbuf_no_release(struct kref *ref)
+{
+	/* Panic commands keep a reference of their own: never reached. */
+}
+
+/*
+ * Queue @n commands (n <= 8) allocated beforehand, notify the device and
+ * busy-wait for the answers, for a panic: no sleeping, no lock wait (the
+ * interrupted context may hold the queue lock: then -EBUSY), no allocation
+ * but the virtqueue's GFP_ATOMIC indirect table, which falls back to
+ * direct descriptors. The caller holds a reference to each command, so
+ * none is freed here or by the dequeue work. Answers of other commands
+ * that the poll takes off the ring go to @stash for the dequeue work.
+ * Returns 0 when every command was answered OK, -ETIMEDOUT if some were
+ * not (the dequeue work finishes them later), or the first error.
+ */
+int virtgpu_queue_panic_submit(struct virtgpu_queue *q,
+			       struct virtgpu_vbuf **vbufs, unsigned int n)
+{
+	struct scatterlist cmd_sg, resp_sg, *sgs[2] = { &cmd_sg, &resp_sg };
+	struct virtgpu_cmd_stats *stats;
+	unsigned int i, added, polls, len;
+	unsigned long queued = 0, answered = 0;
+	struct virtgpu_vbuf *vbuf;
+	int ret = 0;
+
+	if (n > 8)
+		return -EINVAL;
+	if (READ_ONCE(q->hw->removed))
+		return -ENODEV;
+	if (!spin_trylock(&q->lock))
+		return -EBUSY;
+	for (added = 0; added < n; added++) {
+		vbuf = vbufs[added];
+		vbuf->cmd_type = le32_to_cpu(((struct virtio_gpu_ctrl_hdr *)
+					      vbuf->cmd)->type);
+		vbuf->resp_written = 0;
+		vbuf->status = 0;
+		reinit_completion(&vbuf->done);
+		sg_init_one(&cmd_sg, vbuf->cmd, vbuf->cmd_len);
+		sg_init_one(&resp_sg, vbuf->resp, vbuf->resp_len);
+		kref_get(&vbuf->ref);	/* the ring's, as for any command */
+		ret = virtqueue_add_sgs(q->vq, sgs, 1, 1, vbuf,
+					GFP_ATOMIC | __GFP_NOWARN);
+		if (ret) {
+			kref_put(&vbuf->ref, virtgpu_vbuf_no_release);
+			break;
+		}
+		queued |= BIT(added);
+		stats = virtgpu_stats(q->hw, vbuf->cmd_type);
+		if (stats)
+			atomic_inc(&stats->sent);
+	}
+	if (added && virtqueue_kick_prepare(q->vq))
+		virtqueue_notify(q->vq);
+	q->pending = 0;
+
+	for (polls = 0; answered != queued && polls < VIRTGPU_PANIC_POLLS;
+	     polls++) {
+		while ((vbuf = virtqueue_get_buf(q->vq, &len))) {
+			vbuf->resp_written = min(len, vbuf->resp_len);
+			for (i = 0; i < added && vbuf != vbufs[i]; i++)
+				;
+			if (i < added)
+				answered |= BIT(i);
+			else
+				list_add_tail(&vbuf->node, &q->stash);
+		}
+		if (answered != queued)
+			udelay(5);
+	}
+	spin_unlock(&q->lock);
+
+	/* No callbacks and no waiters: completing them takes no wait. */
+	for (i = 0; i < added; i++) {
+		if (!(answered & BIT(i))) {
+			ret = ret ?: -ETIMEDOUT;
+			continue;
+		}
+		virtgpu_vbuf_complete(q->hw, vbufs[i], 0);
+		ret = ret ?: vbufs[i]->status;
+	}
+	return ret;
 }
