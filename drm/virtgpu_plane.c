@@ -6,6 +6,10 @@
  * the commit tail notifies the device once for all of it. RGB565 and C8
  * framebuffers are converted into their XRGB8888 shadow first; C8 takes
  * its colours from the CRTC's gamma LUT. The 32-bit formats ignore the LUT.
+ *
+ * drm_panic (6.10+): the panic screen is drawn into the framebuffer (or
+ * the shadow) mapped at prepare_fb, then uploaded and flushed with
+ * commands allocated at probe, without sleeping or waiting for a lock.
  */
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
@@ -16,6 +20,7 @@
 #include <drm/drm_modeset_helper_vtables.h>
 #include <drm/drm_print.h>
 
+#include "virtgpu_compat_drm.h"
 #include "virtgpu_drv.h"
 #include "virtgpu_formats.h"
 
@@ -179,10 +184,90 @@ static void virtgpu_primary_atomic_update(struct drm_plane *plane,
 					   drm_rect_height(&damage));
 }
 
+#ifdef VIRTGPU_PANIC_HOOKS
+/*
+ * The shown framebuffer's host resource and source rectangle. Called with
+ * the plane state stable (drm_panic's lock, or the debugfs test's modeset
+ * locks); a visible framebuffer went through prepare_fb.
+ */
+static struct virtgpu_framebuffer *virtgpu_panic_fb(struct drm_plane *plane,
+						    struct drm_rect *src)
+{
+	struct drm_plane_state *s = plane->state;
+	struct virtgpu_framebuffer *vfb;
+
+	if (!s || !s->fb || !s->visible)
+		return NULL;
+	vfb = to_virtgpu_framebuffer(s->fb);
+	if (!vfb->res)
+		return NULL;
+	*src = s->src;
+	drm_rect_fp_to_int(src, src);
+	return vfb;
+}
+
+static int virtgpu_primary_get_scanout_buffer(struct drm_plane *plane,
+					      struct drm_scanout_buffer *sb)
+{
+	struct virtgpu_framebuffer *vfb;
+	struct drm_framebuffer *fb;
+	struct drm_rect src;
+
+	vfb = virtgpu_panic_fb(plane, &src);
+	if (!vfb)
+		return -ENODEV;
+	fb = &vfb->base;
+	if (virtgpu_format_is_shadowed(fb->format->format)) {
+		/* The host shows the XRGB8888 shadow: draw there. */
+		sb->format = drm_format_info(DRM_FORMAT_XRGB8888);
+		iosys_map_set_vaddr(&sb->map[0], vfb->res->kmem);
+		sb->pitch[0] = fb->width * VIRTGPU_SHADOW_CPP;
+		iosys_map_incr(&sb->map[0], (size_t)src.y1 * sb->pitch[0] +
+			       src.x1 * VIRTGPU_SHADOW_CPP);
+	} else {
+		sb->format = fb->format;
+		sb->map[0] = vfb->data[0];
+		sb->pitch[0] = fb->pitches[0];
+		iosys_map_incr(&sb->map[0], (size_t)src.y1 * fb->pitches[0] +
+			       src.x1 * fb->format->cpp[0]);
+	}
+	sb->width = drm_rect_width(&src);
+	sb->height = drm_rect_height(&src);
+	return 0;
+}
+
+/* Upload and flush the whole source rectangle; nobody waits for more. */
+static void virtgpu_primary_panic_flush(struct drm_plane *plane)
+{
+	struct virtgpu_device *vgdev = to_virtgpu_device(plane->dev);
+	struct virtgpu_framebuffer *vfb;
+	struct drm_framebuffer *fb;
+	struct drm_rect src;
+	u64 offset;
+
+	vfb = virtgpu_panic_fb(plane, &src);
+	if (!vfb)
+		return;
+	fb = &vfb->base;
+	if (virtgpu_format_is_shadowed(fb->format->format))
+		offset = ((u64)src.y1 * fb->width + src.x1) * VIRTGPU_SHADOW_CPP;
+	else
+		offset = fb->offsets[0] + (u64)src.y1 * fb->pitches[0] +
+			 src.x1 * fb->format->cpp[0];
+	virtgpu_hw_panic_flush(&vgdev->hw, vfb->res->sgt, vfb->res->id, offset,
+			       src.x1, src.y1, drm_rect_width(&src),
+			       drm_rect_height(&src));
+}
+#endif
+
 static const struct drm_plane_helper_funcs virtgpu_primary_helper_funcs = {
 	.prepare_fb = virtgpu_primary_prepare_fb,
 	.atomic_check = virtgpu_primary_atomic_check,
 	.atomic_update = virtgpu_primary_atomic_update,
+#ifdef VIRTGPU_PANIC_HOOKS
+	.get_scanout_buffer = virtgpu_primary_get_scanout_buffer,
+	.panic_flush = virtgpu_primary_panic_flush,
+#endif
 };
 
 static const struct drm_plane_funcs virtgpu_primary_funcs = {

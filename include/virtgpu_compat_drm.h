@@ -45,4 +45,14 @@ static inline void virtgpu_cursor_hotspot(const struct drm_plane_state *s,
 #define virtgpu_fbdev_setup(dev) drm_fbdev_generic_setup(dev, 32)
 #endif
 
+/*
+ * 6.10: drm_panic's plane hooks (struct drm_scanout_buffer). Debian's 6.12
+ * has them but is built without CONFIG_DRM_PANIC, so only our debugfs
+ * panic_test calls them there.
+ */
+#ifdef VIRTGPU_HAVE_DRM_PANIC
+#include <drm/drm_panic.h>
+#define VIRTGPU_PANIC_HOOKS 1
+#endif
+
 #endif /* VIRTGPU_COMPAT_DRM_H */
