@@ -11,6 +11,7 @@
  *   flip HEAD...            show; then page-flip between two framebuffers
  *   lut HEAD...             show with GAMMA_LUT 0; then set GAMMA_LUT 1 alone
  *   pattern WxH SEED FILE   only write the expected image of a pattern
+ *   panic-pattern WxH FILE  the image virtgpu's debugfs panic_test draws
  *   selftest                check the pixel encoders and CVT (no device)
  *
  * Synchronisation with a test script: after each step the expected images
@@ -1035,6 +1036,33 @@ static int cmd_pattern(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * What dri/N/virtgpu/panic_test draws through drm_panic's hooks: red is
+ * x and green y (mod 256), blue 0xff or 0x40 in a 16x16 checkerboard whose
+ * top-left square is 0x40.
+ */
+static int cmd_panic_pattern(int argc, char **argv)
+{
+	unsigned int w, h, x, y;
+	struct image img;
+	int ret;
+
+	if (argc != 2 || sscanf(argv[0], "%ux%u", &w, &h) != 2 || !w || !h)
+		die("usage: panic-pattern WxH FILE.ppm");
+	if (image_alloc(&img, w, h))
+		die("out of memory");
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++)
+			image_set(&img, x, y, (struct rgb){
+				x % 256, y % 256,
+				(x / 16 + y / 16) % 2 ? 0xff : 0x40 });
+	ret = image_write_ppm(&img, argv[1]);
+	if (ret)
+		die("cannot write %s: %s", argv[1], err_str(ret));
+	image_free(&img);
+	return 0;
+}
+
 /* ---- command line -------------------------------------------------- */
 
 static void help(FILE *f)
@@ -1049,6 +1077,7 @@ static void help(FILE *f)
 	      "  lut HEAD...            show with GAMMA_LUT table 0 (step 1), then on\n"
 	      "                         SIGUSR1 commit GAMMA_LUT table 1 alone (step 2)\n"
 	      "  pattern WxH SEED FILE  write the expected PPM of a pattern (no device)\n"
+	      "  panic-pattern WxH FILE the PPM virtgpu's debugfs panic_test draws\n"
 	      "  selftest               check encoders, pattern, CVT (no device)\n"
 	      "HEAD: CONNECTOR[:MODE[:FORMAT]]\n"
 	      "  CONNECTOR  index (0, 1, ...) or name (Virtual-1)\n"
@@ -1242,6 +1271,8 @@ int main(int argc, char **argv)
 		return pattern_selftest();
 	if (!strcmp(cmd, "pattern"))
 		return cmd_pattern(argc - optind, argv + optind);
+	if (!strcmp(cmd, "panic-pattern"))
+		return cmd_panic_pattern(argc - optind, argv + optind);
 
 	/* Options may also follow the command. */
 	parse_options(argc, argv);

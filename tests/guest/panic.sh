@@ -1,0 +1,123 @@
+#!/bin/bash
+# drm_panic's plane hooks, through dri/N/virtgpu/panic_test: a write runs what the panic
+# handler runs (local interrupts off, get_scanout_buffer, draw, panic_flush), drawing a known
+# pattern. Debian's kernels are built without CONFIG_DRM_PANIC, so the drm_panic core itself
+# never runs here; this checks our hooks only. On kernels without the hooks (< 6.10) the
+# file does not exist: one SKIP.
+#
+# For each format of formats= (default XR24,RG16,C8): vgpu-kmstest shows a framebuffer, the
+# write must succeed, the screendump must be the panic pattern pixel for pixel
+# (vgpu-kmstest panic-pattern), and TRANSFER_TO_HOST_2D and RESOURCE_FLUSH must each have one
+# more OK answer and no new invalid one. Then a normal frame must still land (the control
+# queue survived the polling). dmesg-clean checks the rest.
+set -u
+. "$VIRTGPU_TREE/tests/guest/lib.sh"
+
+KMSTEST=$VIRTGPU_TREE/tools/kmstest/build/vgpu-kmstest
+PPMCMP=$VIRTGPU_TREE/tools/kmstest/ppmcmp.py
+MODE=1024x768
+formats=XR24,RG16,C8
+for kv in "$@"; do
+	case $kv in
+	formats=*) formats=${kv#*=} ;;
+	*) echo "panic.sh: unknown argument $kv" >&2; exit 2 ;;
+	esac
+done
+work=/tmp/panic
+mkdir -p "$work"
+tool_pid=
+
+# start_show FORMAT: vgpu-kmstest holds MODE in FORMAT on head 0; 0 once committed.
+start_show() {
+	local end=$(($(date +%s) + 60))
+	rm -f "$work/ready" "$work"/exp-*.ppm
+	"$KMSTEST" show --expect "$work/exp" --ready "$work/ready" --hold 120 \
+		"0:$MODE:$1" >"$work/tool.log" 2>&1 &
+	tool_pid=$!
+	while [ "$(cat "$work/ready" 2>/dev/null)" != 1 ]; do
+		if ! kill -0 "$tool_pid" 2>/dev/null || [ "$(date +%s)" -ge "$end" ]; then
+			sed 's/^/  | /' "$work/tool.log"
+			stop_show
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+stop_show() {
+	[ -n "$tool_pid" ] || return 0
+	kill -TERM "$tool_pid" 2>/dev/null
+	wait "$tool_pid" 2>/dev/null
+	tool_pid=
+}
+
+# counts NAME: "ok invalid" of one command in debugfs' commands file.
+counts() { awk -v n="$1" '$1 == n { print $3, $5 }' "$dir/commands"; }
+
+# screen_is NAME EXPECTED: screendump head 0 as NAME; ppmcmp's first line in $cmp_out.
+screen_is() {
+	local n
+	for n in 1 2 3; do
+		screendump "$1" 0 >/dev/null || { cmp_out="screendump failed"; return 1; }
+		cmp_out=$(python3 -S "$PPMCMP" --max 5 "$VIRTGPU_RESULTS/$1.ppm" "$2" | head -n 1)
+		case $cmp_out in *identical*) rm -f "$VIRTGPU_RESULTS/$1.ppm"; return 0 ;; esac
+		sleep 1
+	done
+	return 1
+}
+
+check load load_driver || { finish; exit 0; }
+dir=$(drm_debugfs_dir)/virtgpu
+if [ ! -e "$dir/panic_test" ]; then
+	skip panic-hooks "no $dir/panic_test: kernel $(uname -r) has no drm_panic plane hooks (6.10+)"
+	finish
+	exit 0
+fi
+"$KMSTEST" panic-pattern "$MODE" "$work/panic.ppm" || { fail panic-pattern "oracle failed"; finish; exit 0; }
+
+IFS=, read -r -a format_list <<<"$formats"
+for fmt in "${format_list[@]}"; do
+	name=panic-${fmt,,}
+	if ! start_show "$fmt"; then
+		fail "$name" "vgpu-kmstest show $fmt: $(tail -n 1 "$work/tool.log")"
+		continue
+	fi
+	if ! screen_is "$name-before" "$work/exp-0.ppm"; then
+		fail "$name" "the framebuffer itself did not show: $cmp_out"
+		stop_show
+		continue
+	fi
+	xfer0=$(counts TRANSFER_TO_HOST_2D)
+	flush0=$(counts RESOURCE_FLUSH)
+	if ! err=$( { echo 1 >"$dir/panic_test"; } 2>&1); then
+		fail "$name" "write to panic_test failed: $err"
+		stop_show
+		continue
+	fi
+	xfer1=$(counts TRANSFER_TO_HOST_2D)
+	flush1=$(counts RESOURCE_FLUSH)
+	# One more OK each (the panic flush polled for both answers), no new invalid.
+	read -r xo xi <<<"$xfer0"
+	read -r xo1 xi1 <<<"$xfer1"
+	read -r fo fi_ <<<"$flush0"
+	read -r fo1 fi1 <<<"$flush1"
+	stats="TRANSFER_TO_HOST_2D ok $xo->$xo1 invalid $xi->$xi1, RESOURCE_FLUSH ok $fo->$fo1 invalid $fi_->$fi1"
+	if [ "$((xo1 - xo))" != 1 ] || [ "$((fo1 - fo))" != 1 ] || [ "$xi1" != "$xi" ] ||
+		[ "$fi1" != "$fi_" ]; then
+		fail "$name" "commands: $stats"
+	elif screen_is "$name" "$work/panic.ppm"; then
+		pass "$name" "$fmt $MODE: panic pattern $cmp_out; $stats"
+	else
+		fail "$name" "$fmt $MODE: $cmp_out; $stats"
+	fi
+	stop_show
+done
+
+# The control queue still works: a new frame lands exactly.
+if start_show XR24 && screen_is panic-after "$work/exp-0.ppm"; then
+	pass panic-queue-alive "a normal frame after the panic flushes: $cmp_out"
+else
+	fail panic-queue-alive "${cmp_out:-vgpu-kmstest failed}"
+fi
+stop_show
+finish
