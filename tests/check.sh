@@ -53,6 +53,8 @@ stage_build() {
 		rc=$?
 		warn=$(echo "$out" | grep -E 'warning:|error:' | head -n 5)
 		result "$rc" "build/$k/virtgpu.ko" "$(echo "$out" | tail -n 3)"
+		[ -f "build/$k/qemuvga.ko" ] && [ "$rc" = 0 ]
+		result $? "build/$k/qemuvga.ko" "$(echo "$out" | tail -n 3)"
 		[ -z "$warn" ]
 		result $? "build/$k/w1-sparse-clean" "$warn"
 	done
