@@ -20,8 +20,9 @@
 #                    tests/igt/expect-<qemuvga|bochs|qxl>-<series>.txt
 #   settle=N         screendumps to try before a pixel FAIL (default 4, 0.5 s apart)
 #   perturb=X,Y      test the test: invert one expected pixel, so every compare must FAIL
-# The fifo case reloads qemuvga with vmware_fifo=1 (VMware SVGA FIFO path: the screen changes
-# only through SVGA_CMD_UPDATE) and repeats modes and damage (ours on vmware only).
+# On vmware, bind loads qemuvga with vmware_fifo=0 (the VGA/DISPI path); the fifo case reloads
+# it with vmware_fifo=1 (SVGA FIFO path: the screen changes only through SVGA_CMD_UPDATE) and
+# repeats modes and damage (ours on vmware only); reload uses the module's default.
 # RESULT names: device, bind, drm-name, preferred-mode, show-WxH, damage-clips,
 # damage-dirtyfb, fifo-show-WxH, fifo-damage-*, igt binaries + igt-total, rebind-display,
 # modeset0-binds-nothing, reload-cycles, reload-display, intree-not-loaded, ppmcmp-detects-1px,
@@ -296,15 +297,18 @@ case_bind() {
 		skip bind "no in-tree driver drives QEMU's vmware-svga: nothing else to compare"
 		return 1
 	fi
-	if ! _out=$(load_target 2>&1); then
-		fail bind "loading $mod failed: $(printf '%s' "$_out" | tail -n 1)"
+	# VMware: the VGA/DISPI path first, whatever the module's default; fifo does the FIFO.
+	_params=''
+	[ "$kind" = vmware-svga ] && [ "$VIRTGPU_DRIVER" = ours ] && _params=vmware_fifo=0
+	if ! _out=$(load_target $_params 2>&1); then
+		fail bind "loading $mod $_params failed: $(printf '%s' "$_out" | tail -n 1)"
 		return 1
 	fi
 	if ! bound_here; then
 		fail bind "$detail"
 		return 1
 	fi
-	pass bind "$bdf $ids -> $pci_name, /dev/dri/$card"
+	pass bind "$bdf $ids -> $pci_name${_params:+ ($_params)}, /dev/dri/$card"
 	_ver=$(python3 tests/guest/drm_version.py "/dev/dri/$card" 2>&1)
 	if [ "${_ver%% *}" = "$drm_name" ]; then
 		pass drm-name "$_ver"
