@@ -88,6 +88,11 @@ for stage in $STAGES; do
 				sed 's/^/intree: /'
 			python3 tests/igt/compare.py "$out" --no-expect || true
 		fi
+		# qemuvga.ko beside the in-tree bochs on std VGA (suite.d/70-qemuvga.txt)
+		if [ -z "${SUITE_ARGS:-}" ]; then
+			python3 tests/igt/compare.py "$out" --label qemuvga-std \
+				--names qemuvga,bochs --no-expect || true
+		fi
 		;;
 	*) echo "unknown stage $stage" >&2; exit 2 ;;
 	esac
