@@ -7,7 +7,7 @@
 #   guest     QEMU guests on every supported kernel (tests/guest/suite.d/*.txt)
 # STAGES="unit build" limits the run; SUITE_ARGS are passed to tests/vm/suite.py.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 STAGES=${STAGES:-unit harness build guest}
 passed=0 failed=0 skipped=0
