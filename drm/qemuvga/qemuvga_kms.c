@@ -284,8 +284,19 @@ static const struct drm_mode_config_helper_funcs qemuvga_mode_config_helper_func
 	.atomic_commit_tail = qemuvga_atomic_commit_tail,
 };
 
+/* 6.1's core takes any modifier in ADDFB2; the plane scans out linear only. */
+static struct drm_framebuffer *
+qemuvga_fb_create(struct drm_device *dev, struct drm_file *file,
+		  const struct drm_mode_fb_cmd2 *cmd)
+{
+	if ((cmd->flags & DRM_MODE_FB_MODIFIERS) &&
+	    cmd->modifier[0] != DRM_FORMAT_MOD_LINEAR)
+		return ERR_PTR(-EINVAL);
+	return drm_gem_fb_create_with_dirty(dev, file, cmd);
+}
+
 static const struct drm_mode_config_funcs qemuvga_mode_config_funcs = {
-	.fb_create = drm_gem_fb_create_with_dirty,
+	.fb_create = qemuvga_fb_create,
 	.atomic_check = drm_atomic_helper_check,
 	.atomic_commit = drm_atomic_helper_commit,
 };
