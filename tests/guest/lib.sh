@@ -172,3 +172,59 @@ pci_driver() {
 	_l=$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null) && basename "$_l"
 	return 0
 }
+
+# --- vgpu-kmstest in the background ---------------------------------------------------------
+# The script sets $work, a scratch directory. The tool writes the expected image of head i to
+# $work/exp-i.ppm and the number of each step it has committed to $work/ready; SIGUSR1 makes it
+# take the next step, SIGTERM makes it drop its framebuffers and exit.
+KMSTEST=${VIRTGPU_TREE:-/mnt/virtgpu}/tools/kmstest/build/vgpu-kmstest
+tool_pid='' tool_err='' _tool_t0=0
+
+# Centiseconds since boot.
+_uptime_cs() {
+	read -r _up _ </proc/uptime
+	_up_f=${_up#*.}
+	echo $((${_up%.*} * 100 + ${_up_f#0}))
+}
+
+# tool_start [-d DEVICE] COMMAND [OPTIONS...] HEAD...: it holds its framebuffers for at most
+# 120 s; its output goes to $work/tool.log.
+tool_start() {
+	rm -f "$work/ready" "$work"/exp-*.ppm
+	echo "+ vgpu-kmstest $*"
+	"$KMSTEST" --expect "$work/exp" --ready "$work/ready" --hold 120 "$@" \
+		>"$work/tool.log" 2>&1 &
+	tool_pid=$!
+	_tool_t0=$(_uptime_cs)
+}
+
+# tool_wait N: until the tool has committed step N (60 s); else $tool_err says why.
+tool_wait() {
+	_tw_end=$(($(date +%s) + 60))
+	while [ "$(cat "$work/ready" 2>/dev/null)" != "$1" ]; do
+		if ! kill -0 "$tool_pid" 2>/dev/null; then
+			wait "$tool_pid"
+			_tw_rc=$?
+			tool_pid=''
+			sed 's/^/  | /' "$work/tool.log"
+			tool_err="vgpu-kmstest exited $_tw_rc: $(tail -n 1 "$work/tool.log")"
+			return 1
+		fi
+		if [ "$(date +%s)" -ge "$_tw_end" ]; then
+			tool_err="vgpu-kmstest did not reach step $1 in 60 s"
+			return 1
+		fi
+		sleep 0.1
+	done
+	_tw_cs=$(($(_uptime_cs) - _tool_t0))
+	echo "  step $1 committed [$((_tw_cs / 100)).$((_tw_cs % 100 / 10)) s after start]"
+}
+
+# tool_stop: SIGTERM, wait for it, show its output.
+tool_stop() {
+	[ -n "$tool_pid" ] || return 0
+	kill -TERM "$tool_pid" 2>/dev/null
+	wait "$tool_pid"
+	tool_pid=''
+	sed 's/^/  | /' "$work/tool.log"
+}

@@ -13,7 +13,6 @@
 set -u
 . "$VIRTGPU_TREE/tests/guest/lib.sh"
 
-KMSTEST=$VIRTGPU_TREE/tools/kmstest/build/vgpu-kmstest
 PPMCMP=$VIRTGPU_TREE/tools/kmstest/ppmcmp.py
 MODE=1024x768
 formats=XR24,RG16,C8
@@ -25,30 +24,12 @@ for kv in "$@"; do
 done
 work=/tmp/panic
 mkdir -p "$work"
-tool_pid=
 
 # start_show FORMAT: vgpu-kmstest holds MODE in FORMAT on head 0; 0 once committed.
 start_show() {
-	local end=$(($(date +%s) + 60))
-	rm -f "$work/ready" "$work"/exp-*.ppm
-	"$KMSTEST" show --expect "$work/exp" --ready "$work/ready" --hold 120 \
-		"0:$MODE:$1" >"$work/tool.log" 2>&1 &
-	tool_pid=$!
-	while [ "$(cat "$work/ready" 2>/dev/null)" != 1 ]; do
-		if ! kill -0 "$tool_pid" 2>/dev/null || [ "$(date +%s)" -ge "$end" ]; then
-			sed 's/^/  | /' "$work/tool.log"
-			stop_show
-			return 1
-		fi
-		sleep 0.1
-	done
-}
-
-stop_show() {
-	[ -n "$tool_pid" ] || return 0
-	kill -TERM "$tool_pid" 2>/dev/null
-	wait "$tool_pid" 2>/dev/null
-	tool_pid=
+	tool_start show "0:$MODE:$1" && tool_wait 1 && return 0
+	tool_stop
+	return 1
 }
 
 # counts NAME: "ok invalid" of one command in debugfs' commands file.
@@ -84,14 +65,14 @@ for fmt in "${format_list[@]}"; do
 	fi
 	if ! screen_is "$name-before" "$work/exp-0.ppm"; then
 		fail "$name" "the framebuffer itself did not show: $cmp_out"
-		stop_show
+		tool_stop
 		continue
 	fi
 	xfer0=$(counts TRANSFER_TO_HOST_2D)
 	flush0=$(counts RESOURCE_FLUSH)
 	if ! err=$( { echo 1 >"$dir/panic_test"; } 2>&1); then
 		fail "$name" "write to panic_test failed: $err"
-		stop_show
+		tool_stop
 		continue
 	fi
 	xfer1=$(counts TRANSFER_TO_HOST_2D)
@@ -110,7 +91,7 @@ for fmt in "${format_list[@]}"; do
 	else
 		fail "$name" "$fmt $MODE: $cmp_out; $stats"
 	fi
-	stop_show
+	tool_stop
 done
 
 # The control queue still works: a new frame lands exactly.
@@ -119,5 +100,5 @@ if start_show XR24 && screen_is panic-after "$work/exp-0.ppm"; then
 else
 	fail panic-queue-alive "${cmp_out:-vgpu-kmstest failed}"
 fi
-stop_show
+tool_stop
 finish

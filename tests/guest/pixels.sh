@@ -31,7 +31,6 @@
 set -u
 . "$VIRTGPU_TREE/tests/guest/lib.sh"
 
-KMSTEST=$VIRTGPU_TREE/tools/kmstest/build/vgpu-kmstest
 PPMCMP=$VIRTGPU_TREE/tools/kmstest/ppmcmp.py
 
 formats=XR24 modes=1024x768 head=0 heads=1 cases=single flips=60 settle=2 perturb=
@@ -50,8 +49,6 @@ mode0=${mode_list[0]}
 
 work=/tmp/pixels
 mkdir -p "$work"
-tool_pid=
-tool_t0=
 tool_err=
 detail=
 negative_done=
@@ -63,49 +60,6 @@ secs_since() {
 	printf '%d.%d' $((d / 1000000)) $((d % 1000000 / 100000))
 }
 first_line() { printf '%s' "${1%%$'\n'*}"; }
-
-# start_tool COMMAND [OPTIONS...] HEAD...: run vgpu-kmstest in the background. It writes the
-# expected image of head i to $work/exp-i.ppm, then the step number to $work/ready.
-start_tool() {
-	local cmd=$1
-	shift
-	rm -f "$work/ready" "$work"/exp-*.ppm
-	echo "+ vgpu-kmstest $cmd $*"
-	"$KMSTEST" "$cmd" --expect "$work/exp" --ready "$work/ready" --hold 120 "$@" \
-		>"$work/tool.log" 2>&1 &
-	tool_pid=$!
-	tool_t0=$(now_us)
-}
-
-# wait_step N: until the tool has committed step N. On failure $tool_err says why.
-wait_step() {
-	local end=$(($(date +%s) + 60)) rc
-	while [ "$(cat "$work/ready" 2>/dev/null)" != "$1" ]; do
-		if ! kill -0 "$tool_pid" 2>/dev/null; then
-			wait "$tool_pid"
-			rc=$?
-			tool_pid=
-			sed 's/^/  | /' "$work/tool.log"
-			tool_err="vgpu-kmstest exited $rc: $(tail -n 1 "$work/tool.log")"
-			return 1
-		fi
-		if [ "$(date +%s)" -ge "$end" ]; then
-			tool_err="vgpu-kmstest did not reach step $1 in 60 s"
-			return 1
-		fi
-		sleep 0.1
-	done
-	echo "  step $1 committed [$(secs_since "$tool_t0") s after start]"
-}
-
-# stop_tool: SIGTERM (the tool then drops its framebuffers and exits), log its output.
-stop_tool() {
-	[ -n "$tool_pid" ] || return 0
-	kill -TERM "$tool_pid" 2>/dev/null
-	wait "$tool_pid"
-	tool_pid=
-	sed 's/^/  | /' "$work/tool.log"
-}
 
 # cmp_images SCREEN EXPECTED [ppmcmp options]: ppmcmp's report in $cmp_out, its status.
 cmp_images() {
@@ -221,8 +175,8 @@ case_single() {
 	local fmt=$1 mode=$2 prefix=${3-} name rc what
 	shift 3 2>/dev/null || shift $#
 	name=$prefix${fmt,,}-${mode%@*}-head$head
-	start_tool show "$@" "$head:$mode:$fmt"
-	if ! wait_step 1; then
+	tool_start show "$@" "$head:$mode:$fmt"
+	if ! tool_wait 1; then
 		fail "$name" "$tool_err"
 		return
 	fi
@@ -236,7 +190,7 @@ case_single() {
 	*" --lut "*) what="$what, GAMMA_LUT palette" ;;
 	esac
 	result "$name" "$rc" "$what"
-	stop_tool
+	tool_stop
 }
 
 case_multihead() {
@@ -244,8 +198,8 @@ case_multihead() {
 	for ((i = 0; i < heads; i++)); do
 		specs+=("$i:${mode_list[i % ${#mode_list[@]}]}:$fmt0")
 	done
-	start_tool show "${specs[@]}"
-	if ! wait_step 1; then
+	tool_start show "${specs[@]}"
+	if ! tool_wait 1; then
 		for ((i = 0; i < heads; i++)); do
 			fail "heads$heads-head$i" "$tool_err"
 		done
@@ -258,7 +212,7 @@ case_multihead() {
 		rc=$?
 		result "$name" "$rc" "$fmt0 ${mode%@*} seed $((8 * i)), $(tool_note "$i")"
 	done
-	stop_tool
+	tool_stop
 }
 
 # case_damage NAME [TOOL OPTIONS]: full frame first (checked), then SIGUSR1 makes the tool
@@ -268,18 +222,18 @@ case_damage() {
 	local name=$1 stable='' rc rects
 	shift
 	case " $* " in *" --outside "*) stable=stable ;; esac
-	start_tool damage "$@" "$head:$mode0:$fmt0"
-	if ! wait_step 1; then
+	tool_start damage "$@" "$head:$mode0:$fmt0"
+	if ! tool_wait 1; then
 		fail "$name" "$tool_err"
 		return
 	fi
 	if ! verify "$name-full" "$head" "$work/exp-0.ppm"; then
 		fail "$name" "first full frame: $detail"
-		stop_tool
+		tool_stop
 		return
 	fi
 	kill -USR1 "$tool_pid"
-	if ! wait_step 2; then
+	if ! tool_wait 2; then
 		fail "$name" "$tool_err"
 		return
 	fi
@@ -287,60 +241,60 @@ case_damage() {
 	verify "$name" "$head" "$work/exp-0.ppm" $stable
 	rc=$?
 	result "$name" "$rc" "damage $rects"
-	stop_tool
+	tool_stop
 }
 
 case_flip() {
 	local name=flip-last-shown rc
-	start_tool flip --count "$flips" "$head:$mode0:$fmt0"
-	if ! wait_step 1; then
+	tool_start flip --count "$flips" "$head:$mode0:$fmt0"
+	if ! tool_wait 1; then
 		fail "$name" "$tool_err"
 		return
 	fi
 	verify "$name" "$head" "$work/exp-0.ppm"
 	rc=$?
 	result "$name" "$rc" "$(sed -n 's/^flip: //p' "$work/tool.log")"
-	stop_tool
+	tool_stop
 }
 
 # case_palette_change: C8 with GAMMA_LUT table 0 (checked), then SIGUSR1 makes the tool
 # commit GAMMA_LUT table 1 and nothing else; every pixel must take its new colour.
 case_palette_change() {
 	local name=palette-change rc
-	start_tool lut "$head:$mode0:C8"
-	if ! wait_step 1; then
+	tool_start lut "$head:$mode0:C8"
+	if ! tool_wait 1; then
 		fail "$name" "$tool_err"
 		return
 	fi
 	if ! verify "$name-first" "$head" "$work/exp-0.ppm"; then
 		fail "$name" "first palette: $detail"
-		stop_tool
+		tool_stop
 		return
 	fi
 	kill -USR1 "$tool_pid"
-	if ! wait_step 2; then
+	if ! tool_wait 2; then
 		fail "$name" "$tool_err"
 		return
 	fi
 	verify "$name" "$head" "$work/exp-0.ppm" stable
 	rc=$?
 	result "$name" "$rc" "C8 $mode0, GAMMA_LUT table 0 then 1 alone"
-	stop_tool
+	tool_stop
 }
 
 # case_layout NAME TOOL OPTIONS: a framebuffer with a larger pitch and/or an offset.
 case_layout() {
 	local name=$1 rc
 	shift
-	start_tool show "$@" "$head:$mode0:$fmt0"
-	if ! wait_step 1; then
+	tool_start show "$@" "$head:$mode0:$fmt0"
+	if ! tool_wait 1; then
 		fail "$name" "$tool_err"
 		return
 	fi
 	verify "$name" "$head" "$work/exp-0.ppm"
 	rc=$?
 	result "$name" "$rc" "$(tool_note 0)"
-	stop_tool
+	tool_stop
 }
 
 if [ ! -x "$KMSTEST" ]; then
@@ -400,5 +354,5 @@ for c in "${case_list[@]}"; do
 	esac
 done
 
-stop_tool
+tool_stop
 finish

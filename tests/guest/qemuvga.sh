@@ -31,7 +31,6 @@
 set -u
 . "$VIRTGPU_TREE/tests/guest/lib.sh"
 
-KMSTEST=$VIRTGPU_TREE/tools/kmstest/build/vgpu-kmstest
 PPMCMP=$VIRTGPU_TREE/tools/kmstest/ppmcmp.py
 
 cases='' modes=1024x768,800x600 preferred='' cycles=3 igt='' settle=4 perturb=''
@@ -45,7 +44,7 @@ done
 mode0=${modes%%,*}
 work=/tmp/qemuvga
 mkdir -p "$work"
-tool_pid='' detail='' negative_done='' card='' has_damage=''
+detail='' negative_done='' card='' has_damage=''
 
 # --- the device and the drivers that play each part -----------------------------------------
 bdf='' ids='' class=''
@@ -107,47 +106,6 @@ unload_target() {
 module_loaded() { [ -d "/sys/module/$1" ]; }
 
 # --- vgpu-kmstest and the screen ------------------------------------------------------------
-# start_tool COMMAND [OPTIONS...] HEAD: vgpu-kmstest in the background on $card; it writes
-# the expected image to $work/exp-0.ppm, then the step number to $work/ready.
-start_tool() {
-	_cmd=$1
-	shift
-	rm -f "$work/ready" "$work"/exp-*.ppm
-	echo "+ vgpu-kmstest -d /dev/dri/$card $_cmd $*"
-	"$KMSTEST" -d "/dev/dri/$card" "$_cmd" --expect "$work/exp" --ready "$work/ready" \
-		--hold 120 "$@" >"$work/tool.log" 2>&1 &
-	tool_pid=$!
-}
-
-# wait_step N: until the tool has committed step N (60 s); else $detail says why.
-wait_step() {
-	_n=0
-	while [ "$(cat "$work/ready" 2>/dev/null)" != "$1" ]; do
-		if ! kill -0 "$tool_pid" 2>/dev/null; then
-			wait "$tool_pid"
-			_rc=$?
-			tool_pid=''
-			sed 's/^/  | /' "$work/tool.log"
-			detail="vgpu-kmstest exited $_rc: $(tail -n 1 "$work/tool.log")"
-			return 1
-		fi
-		_n=$((_n + 1))
-		if [ "$_n" -ge 600 ]; then
-			detail="vgpu-kmstest did not reach step $1 in 60 s"
-			return 1
-		fi
-		sleep 0.1
-	done
-}
-
-stop_tool() {
-	[ -n "$tool_pid" ] || return 0
-	kill -TERM "$tool_pid" 2>/dev/null
-	wait "$tool_pid"
-	tool_pid=''
-	sed 's/^/  | /' "$work/tool.log"
-}
-
 # verify NAME: screendump (QEMU's default display device) until it equals $work/exp-0.ppm,
 # at most $settle screendumps 0.5 s apart; the outcome is in $detail.
 verify() {
@@ -196,14 +154,14 @@ verify() {
 # show NAME MODE: light head 0 with MODE in XR24, compare, RESULT NAME; the tool is stopped.
 show() {
 	_sname=$1 _mode=$2
-	start_tool show "0:$_mode:XR24"
-	if ! wait_step 1; then
-		fail "$_sname" "$detail"
+	tool_start -d "/dev/dri/$card" show "0:$_mode:XR24"
+	if ! tool_wait 1; then
+		fail "$_sname" "$tool_err"
 		return 1
 	fi
 	if grep -q '^head 0: .* CVT-RB mode ' "$work/tool.log"; then
 		fail "$_sname" "$_mode is not in the connector's mode list (vgpu-kmstest made a CVT-RB mode)"
-		stop_tool
+		tool_stop
 		return 1
 	fi
 	verify "$_sname"
@@ -213,7 +171,7 @@ show() {
 	else
 		fail "$_sname" "$_mode XR24: $detail"
 	fi
-	stop_tool
+	tool_stop
 	return "$_vrc"
 }
 
@@ -231,22 +189,22 @@ damage() {
 		fi
 		return
 	fi
-	start_tool damage "$@" "0:$mode0:XR24"
-	if ! wait_step 1; then
-		fail "$_dname" "$detail"
+	tool_start -d "/dev/dri/$card" damage "$@" "0:$mode0:XR24"
+	if ! tool_wait 1; then
+		fail "$_dname" "$tool_err"
 		return
 	fi
 	if ! verify "$_dname-full"; then
 		fail "$_dname" "first full frame: $detail"
-		stop_tool
+		tool_stop
 		return
 	fi
 	kill -USR1 "$tool_pid"
-	if ! wait_step 2; then
+	if ! tool_wait 2; then
 		if [ "$VIRTGPU_DRIVER" = intree ] && grep -q 'DIRTYFB.*(ENOSYS)' "$work/tool.log"; then
-			skip "$_dname" "$drm_name has no DIRTYFB: $detail"
+			skip "$_dname" "$drm_name has no DIRTYFB: $tool_err"
 		else
-			fail "$_dname" "$detail"
+			fail "$_dname" "$tool_err"
 		fi
 		return
 	fi
@@ -256,7 +214,7 @@ damage() {
 	else
 		fail "$_dname" "damage ${_rects% }: $detail"
 	fi
-	stop_tool
+	tool_stop
 }
 
 # bound_here: the PCI function's driver is the one under test, with a DRM card; sets $card.
@@ -524,9 +482,9 @@ case_virtio() {
 		return
 	fi
 	virtio_owns virtio-owns-gpu-first || return
-	start_tool show "0:$mode0:XR24"
-	if ! wait_step 1; then
-		fail virtio-display-gpu-first "$detail"
+	tool_start -d "/dev/dri/$card" show "0:$mode0:XR24"
+	if ! tool_wait 1; then
+		fail virtio-display-gpu-first "$tool_err"
 		return
 	fi
 	verify virtio-display-gpu-first &&
@@ -545,7 +503,7 @@ case_virtio() {
 			pass virtio-display-other-loaded "$mode0 still shown: $detail" ||
 			fail virtio-display-other-loaded "$mode0: $detail"
 	fi
-	stop_tool
+	tool_stop
 	# From here on, display cases (damage, modes) run on the virtio GPU driver.
 	has_damage=1
 }
@@ -569,7 +527,7 @@ for c in $(echo "$cases" | tr ',' ' '); do
 	*) fail "case-$c" "unknown case $c" ;;
 	esac
 done
-stop_tool
+tool_stop
 
 if [ "$VIRTGPU_DRIVER" = ours ]; then
 	_in=''
