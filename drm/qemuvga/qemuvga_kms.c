@@ -284,13 +284,15 @@ static const struct drm_mode_config_helper_funcs qemuvga_mode_config_helper_func
 	.atomic_commit_tail = qemuvga_atomic_commit_tail,
 };
 
-/* 6.1's core takes any modifier in ADDFB2; the plane scans out linear only. */
+/*
+ * 6.1's core takes any format and modifier in ADDFB2; refuse what the plane
+ * cannot show, as newer cores do (without the flag, modifier[0] is linear).
+ */
 static struct drm_framebuffer *
 qemuvga_fb_create(struct drm_device *dev, struct drm_file *file,
 		  const struct drm_mode_fb_cmd2 *cmd)
 {
-	if ((cmd->flags & DRM_MODE_FB_MODIFIERS) &&
-	    cmd->modifier[0] != DRM_FORMAT_MOD_LINEAR)
+	if (!drm_any_plane_has_format(dev, cmd->pixel_format, cmd->modifier[0]))
 		return ERR_PTR(-EINVAL);
 	return drm_gem_fb_create_with_dirty(dev, file, cmd);
 }
