@@ -118,6 +118,18 @@ def main():
     check('cli-exit-status', p.returncode == 1 and
           p.stdout.splitlines()[0].startswith('1001x701: 1 pixels differ'), p.stdout)
 
+    # ppmcolors.py: a two-colour image with a known split, counted exactly.
+    two = tmp / 'two.ppm'
+    two.write_bytes(b'P6\n4 3\n255\n' + b'\xff\xff\xff' * 5 + b'\0\0\0' * 7)
+    p = subprocess.run([sys.executable, '-S', str(HERE / 'ppmcolors.py'), str(two)],
+                       stdout=subprocess.PIPE, text=True)
+    check('colours-count', p.returncode == 0 and
+          p.stdout.strip() == 'colours 2: 000000 7, ffffff 5', p.stdout)
+    p = subprocess.run([sys.executable, '-S', str(HERE / 'ppmcolors.py'), '--top', '1', a],
+                       stdout=subprocess.PIPE, text=True)
+    check('colours-top', p.returncode == 0 and p.stdout.count(',') == 0 and
+          int(p.stdout.split()[1].rstrip(':')) > 2, p.stdout)
+
     passed = sum(results)
     print(f'{passed} passed, {len(results) - passed} failed')
     shutil.rmtree(tmp)
