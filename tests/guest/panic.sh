@@ -1,9 +1,10 @@
 #!/bin/bash
 # drm_panic's plane hooks, through dri/N/virtgpu/panic_test: a write runs what the panic
 # handler runs (local interrupts off, get_scanout_buffer, draw, panic_flush), drawing a known
-# pattern. Debian's kernels are built without CONFIG_DRM_PANIC, so the drm_panic core itself
-# never runs here; this checks our hooks only. On kernels without the hooks (< 6.10) the
-# file does not exist: one SKIP.
+# pattern. Debian's kernels are built without CONFIG_DRM_PANIC, so there the drm_panic core
+# itself never runs and only our hooks are checked; a kernel with CONFIG_DRM_PANIC_DEBUG
+# (tools/debug-kernel.sh) runs the core too (panic-core-*, below). On kernels without the
+# hooks (< 6.10) the file does not exist: one SKIP.
 #
 # For each format of formats= (default XR24,RG16,C8): vgpu-kmstest shows a framebuffer, the
 # write must succeed, the screendump must be the panic pattern pixel for pixel
@@ -14,6 +15,7 @@ set -u
 . "$VIRTGPU_TREE/tests/guest/lib.sh"
 
 PPMCMP=$VIRTGPU_TREE/tools/kmstest/ppmcmp.py
+PPMCOLORS=$VIRTGPU_TREE/tools/kmstest/ppmcolors.py
 MODE=1024x768
 formats=XR24,RG16,C8
 for kv in "$@"; do
@@ -93,6 +95,39 @@ for fmt in "${format_list[@]}"; do
 	fi
 	tool_stop
 done
+
+# drm_panic itself, on kernels built with CONFIG_DRM_PANIC_DEBUG (tools/debug-kernel.sh): its
+# debugfs trigger draws the panic screen through our hooks. Its text and logo are not known
+# here, so the screen is checked by colour: exactly two (the configured background and
+# foreground, black and white by default), the rarer one on at least 1000 pixels.
+core=$(drm_debugfs_dir)/drm_panic_plane_0
+if [ ! -e "$core" ]; then
+	skip panic-core "no $core: kernel $(uname -r) is built without CONFIG_DRM_PANIC_DEBUG"
+else
+	for fmt in "${format_list[@]}"; do
+		name=panic-core-${fmt,,}
+		if ! start_show "$fmt" || ! screen_is "$name-before" "$work/exp-0.ppm"; then
+			fail "$name" "the framebuffer itself did not show: ${cmp_out:-$tool_err}"
+			tool_stop
+			continue
+		fi
+		xfer0=$(counts TRANSFER_TO_HOST_2D)
+		echo 1 >"$core"
+		xfer1=$(counts TRANSFER_TO_HOST_2D)
+		if ! screendump "$name" 0 >/dev/null; then
+			fail "$name" "screendump failed"
+		else
+			cols=$(python3 -S "$PPMCOLORS" --top 3 "$VIRTGPU_RESULTS/$name.ppm")
+			rarer=$(echo "$cols" | sed -n 's/^colours 2: [0-9a-f]* [0-9]*, [0-9a-f]* \([0-9]*\)$/\1/p')
+			if [ -n "$rarer" ] && [ "$rarer" -ge 1000 ]; then
+				pass "$name" "$fmt $MODE: $cols; TRANSFER_TO_HOST_2D ok ${xfer0%% *}->${xfer1%% *}"
+			else
+				fail "$name" "$fmt $MODE: want 2 colours, the rarer on >= 1000 pixels: $cols"
+			fi
+		fi
+		tool_stop
+	done
+fi
 
 # The control queue still works: a new frame lands exactly.
 if start_show XR24 && screen_is panic-after "$work/exp-0.ppm"; then
