@@ -81,7 +81,9 @@ def run_one(kernel, driver, a, results):
     devices = [f'virtio-gpu-pci,xres={w},yres={h}'] if v['vga'] == 'none' else []
     s = vmrun.run(kernel=kernel, devices=devices, vga=v['vga'], driver=v['driver'],
                   script=script, results=results, label='bench',
-                  append=v.get('append', ''), timeout=180 + 10 * a.seconds)
+                  append=v.get('append', ''), timeout=180 + 10 * a.seconds,
+                  extra_qemu=(['-global', f'VGA.vgamem_mb={a.vgamem}']
+                              if a.vgamem and v['vga'] == 'std' else []))
     tests = {t['name']: t for t in s['tests']}
     # Other guests share the host's CPUs: its load (this guest included) says how noisy
     # the figures are.
@@ -142,6 +144,9 @@ def main():
     p.add_argument('--seconds', type=int, default=5, help='per benchmark (default 5)')
     p.add_argument('--mode', default='1920x1080', help='WxH, also the device xres/yres')
     p.add_argument('--tests', help='kmsbench -T list (default: all)')
+    p.add_argument('--vgamem', type=int,
+                   help='std VGA video memory in MB (QEMU default 16: bochs then has no '
+                        'room for two 1920x1080 buffers)')
     p.add_argument('--repeat', type=int, default=1,
                    help='boots per kernel/driver, interleaved; the table shows medians')
     p.add_argument('--out', type=Path, help='results dir (default tests/out/bench-<time>)')
