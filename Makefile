@@ -8,12 +8,14 @@
 #   make check                   every test
 #   make compare                 the guest tests on our driver and the in-tree one
 #   make bench                   display benchmark, ours and in-tree side by side
+#   make debug-kernel            build a KASAN/lockdep/drm_panic 6.12 guest kernel (optional)
 
 KVER ?= $(shell tools/kernels.sh default)
 KDIR ?= /lib/modules/$(KVER)/build
 BUILD := $(CURDIR)/build/$(KVER)
 
-.PHONY: all modules modules-all guest-tools clean setup run check compare bench unit
+.PHONY: all modules modules-all guest-tools clean setup run check compare bench unit \
+	debug-kernel
 
 all: modules
 
@@ -48,6 +50,9 @@ compare: setup modules-all guest-tools
 
 bench: setup modules-all guest-tools
 	python3 tests/bench/run.py --kernels all --drivers ours,intree
+
+debug-kernel: setup
+	tools/debug-kernel.sh
 
 clean:
 	rm -rf build tests/out
