@@ -9,9 +9,9 @@
 # (intree: the in-tree bochs and virtio_gpu play the two parts).
 #
 # Arguments (KEY=VALUE words):
-#   cases=C,...      bind (always first), modes, damage, fifo, igt, rebind, modeset0, reload,
-#                    virtio; default bind,modes,damage,rebind,modeset0,reload, or virtio on
-#                    a virtio device
+#   cases=C,...      bind (always first), handover, modes, damage, fifo, igt, rebind,
+#                    modeset0, reload, virtio; default bind,modes,damage,rebind,modeset0,
+#                    reload, or virtio on a virtio device
 #   modes=WxH,...    modes of the modes case (default 1024x768,800x600; must be listed by the
 #                    connector); the first one is used by every other display check
 #   preferred=WxH    bind: the connector's preferred mode must be this (EDID xres/yres)
@@ -23,7 +23,7 @@
 # On vmware, bind loads qemuvga with vmware_fifo=0 (the VGA/DISPI path); the fifo case reloads
 # it with vmware_fifo=1 (SVGA FIFO path: the screen changes only through SVGA_CMD_UPDATE) and
 # repeats modes and damage (ours on vmware only); reload uses the module's default.
-# RESULT names: device, bind, drm-name, preferred-mode, show-WxH, damage-clips,
+# RESULT names: device, bind, drm-name, preferred-mode, handover, show-WxH, damage-clips,
 # damage-dirtyfb, fifo-show-WxH, fifo-damage-*, igt binaries + igt-total, rebind-display,
 # modeset0-binds-nothing, reload-cycles, reload-display, intree-not-loaded, ppmcmp-detects-1px,
 # and on virtio-vga: other-binds-nothing, forced-bind-refused, virtio-owns, virtio-display-*.
@@ -358,6 +358,25 @@ case_rebind() {
 	show rebind-display "$mode0"
 }
 
+# handover (after bind; boot with vga=0x318 or another VESA mode): the kernel's vesafb had the
+# adapter's memory at boot; the driver's probe must have removed it (aperture helpers), so
+# /proc/fb lists the driver's fbdev emulation and no VESA framebuffer any more.
+case_handover() {
+	case $fb_at_start in
+	*'VESA VGA'*) ;;
+	*)
+		fail handover "no VESA framebuffer at boot (/proc/fb: '${fb_at_start:-empty}'): boot with vga=0x318"
+		return
+		;;
+	esac
+	_fb_now=$(cat /proc/fb)
+	case $_fb_now in
+	*'VESA VGA'*) fail handover "vesafb still registered after the driver bound: /proc/fb '$_fb_now'" ;;
+	*drmfb*) pass handover "/proc/fb at boot '$fb_at_start', now '$_fb_now'" ;;
+	*) fail handover "no DRM fbdev emulation registered: /proc/fb '$_fb_now'" ;;
+	esac
+}
+
 case_modeset0() {
 	qxl_irq_leak modeset0-binds-nothing && return
 	if ! unload_target || ! unbound_here; then
@@ -508,6 +527,8 @@ case_virtio() {
 	has_damage=1
 }
 
+fb_at_start=$(tr '\n' ' ' </proc/fb)
+fb_at_start=${fb_at_start% }
 if [ ! -x "$KMSTEST" ]; then
 	fail kmstest-built "$KMSTEST missing: build it with make -C tools/kmstest"
 	finish
@@ -516,6 +537,7 @@ fi
 for c in $(echo "$cases" | tr ',' ' '); do
 	case $c in
 	bind) case_bind || break ;;
+	handover) case_handover ;;
 	modes) case_modes ;;
 	damage) case_damage ;;
 	fifo) case_fifo ;;

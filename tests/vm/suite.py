@@ -25,8 +25,14 @@ SERIES = ('6.1', '6.12')   # supported: the newest installed kernel of each Debi
 
 
 def matches(kver, spec):
-    """'6.1' matches 6.1.0-56-amd64 but not 6.12.x; an exact release matches itself."""
-    return kver == spec or kver.startswith(spec + '.') or kver.startswith(spec + '-')
+    """'6.1' matches 6.1.0-56-amd64 but not 6.12.x; an exact release matches itself.
+
+    A series picks only Debian's own -amd64 builds: a kernel built here (make debug-kernel's
+    6.12.x-vgpu-debug) sorts after them and must never be taken for the supported one.
+    """
+    if kver == spec:
+        return True
+    return (kver.startswith(spec + '.') or kver.startswith(spec + '-')) and kver.endswith('-amd64')
 
 
 def select_kernels(specs):

@@ -37,7 +37,8 @@ DMESG_BAD = re.compile(
     r'possible circular locking|INFO: task .* blocked|general protection fault|'
     r'Call Trace:|Kernel panic')
 # The command line echoes whatever a caller appended (--append); it is not a kernel report.
-DMESG_IGNORE = re.compile(r'Kernel command line:')
+# A lockdep kernel (make debug-kernel) announces itself at boot; that is no report either.
+DMESG_IGNORE = re.compile(r'Kernel command line:|RCU lockdep checking is enabled')
 
 
 def version_key(v):
