@@ -31,10 +31,14 @@ static int qemuvga_modeset = -1;
 MODULE_PARM_DESC(modeset, "Disable/Enable modesetting");
 module_param_named(modeset, qemuvga_modeset, int, 0400);
 
-/* Measured faster than VBE: QEMU stops dirty-tracking VRAM in SVGA mode. */
-static bool qemuvga_vmware_fifo = true;
+/*
+ * VBE by default: with a display attached, QEMU redraws every SVGA_CMD_UPDATE
+ * on its own, costing it several times the host CPU of VBE's dirty tracking
+ * (Documentation/qemuvga.md, Measurements).
+ */
+static bool qemuvga_vmware_fifo;
 MODULE_PARM_DESC(vmware_fifo,
-		 "VMware SVGA: native mode with SVGA_CMD_UPDATE (1, default) or VBE (0)");
+		 "VMware SVGA: native mode with SVGA_CMD_UPDATE (1) or VBE (0, default)");
 module_param_named(vmware_fifo, qemuvga_vmware_fifo, bool, 0400);
 
 DEFINE_DRM_GEM_FOPS(qemuvga_fops);

@@ -3,7 +3,7 @@
 
   tests/bench/run.py [--kernels newest|all|6.1,6.12|KVER] [--drivers ours,intree]
                      [--seconds 5] [--mode 1920x1080] [--tests flip,full,...]
-                     [--repeat N] [--out DIR]
+                     [--repeat N] [--host-cpu] [--out DIR]
 
 Each boot: -device virtio-gpu-pci,xres=W,yres=H (ours, intree) or QEMU's std VGA / VMware
 SVGA for qemuvga.ko and the in-tree bochs (see VARIANTS), and tests/guest/bench.sh, which runs
@@ -14,6 +14,9 @@ Other guests share this host's CPUs: the figures move with the host load (a row 
 so compare columns of one invocation, and prefer --repeat 3. This is not a test: no figure passes or fails. The exit
 status is 1 only if a benchmark run itself failed (kmsbench error, guest crash or timeout,
 kernel warning); a driver without KMS yet shows "no KMS", one that is not built "not built".
+With --host-cpu QEMU gets an SDL window (on Xvfb), so its display refreshes as it would for
+a user, and each benchmark also reports QEMU's own CPU use meanwhile (bench.sh hostcpu=1):
+the cost of an update on the host side, where the guest figures cannot see it.
 Results: tests/out/bench-<time>/<kernel>/<driver>/ (bench.txt, script.log, ...) and table.txt.
 """
 import argparse
@@ -78,10 +81,13 @@ def run_one(kernel, driver, a, results):
         script += f' tests={a.tests}'
     if v.get('load'):
         script += f' load={v["load"]}'
+    if a.host_cpu:
+        script += ' hostcpu=1'
     devices = [f'virtio-gpu-pci,xres={w},yres={h}'] if v['vga'] == 'none' else []
     s = vmrun.run(kernel=kernel, devices=devices, vga=v['vga'], driver=v['driver'],
                   script=script, results=results, label='bench',
                   append=v.get('append', ''), timeout=180 + 10 * a.seconds,
+                  display='sdl' if a.host_cpu else 'none',
                   extra_qemu=(['-global', f'VGA.vgamem_mb={a.vgamem}']
                               if a.vgamem and v['vga'] == 'std' else []))
     tests = {t['name']: t for t in s['tests']}
@@ -149,6 +155,8 @@ def main():
                         'room for two 1920x1080 buffers)')
     p.add_argument('--repeat', type=int, default=1,
                    help='boots per kernel/driver, interleaved; the table shows medians')
+    p.add_argument('--host-cpu', action='store_true',
+                   help="SDL display (Xvfb) and QEMU's own CPU use per benchmark")
     p.add_argument('--out', type=Path, help='results dir (default tests/out/bench-<time>)')
     a = p.parse_args()
     drivers = a.drivers.split(',')

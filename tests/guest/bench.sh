@@ -3,16 +3,19 @@
 # on the driver under test and saves its "bench <name> <value> <unit>" lines to
 # $VIRTGPU_RESULTS/bench.txt; tests/bench/run.py boots this on each driver and tabulates.
 # Arguments (KEY=VALUE): seconds=5 (per benchmark), mode=1920x1080, tests=LIST (kmsbench -T),
-# load= (what to load; see below).
+# load= (what to load; see below), hostcpu=1 (run each benchmark on its own and add what
+# QEMU itself spent meanwhile: <test>_host_cpu_pct and _host_dev_pct, % of one host core
+# for the whole process and for all but its vCPU threads, i.e. device models and display;
+# the request round trips add up to 0.4 s of slack to each interval).
 # RESULT lines: bench-load, then bench PASS (ran), SKIP (the driver has no KMS output yet)
 # or FAIL (the benchmark itself failed, e.g. an ioctl error or a missing page-flip event).
 set -uo pipefail
 . "$VIRTGPU_TREE/tests/guest/lib.sh"
 
-seconds=5 mode=1920x1080 tests= load=
+seconds=5 mode=1920x1080 tests='' load='' hostcpu=0
 for kv in "$@"; do
 	case $kv in
-	seconds=* | mode=* | tests=* | load=*) eval "${kv%%=*}=\${kv#*=}" ;;
+	seconds=* | mode=* | tests=* | load=* | hostcpu=*) eval "${kv%%=*}=\${kv#*=}" ;;
 	*) echo "bench.sh: unknown argument $kv" >&2; exit 2 ;;
 	esac
 done
@@ -29,7 +32,7 @@ fi
 case $load in
 '') check bench-load load_driver || { finish; exit 0; } ;;
 qemuvga*)
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2046
 	check bench-load load_qemuvga $(echo "${load#qemuvga}" | tr ':' ' ') &&
 		wait_dri_card >/dev/null || { finish; exit 0; }
 	;;
@@ -38,9 +41,30 @@ modprobe:*) check bench-load modprobe "${load#modprobe:}" && wait_dri_card >/dev
 *) fail bench-load "unknown load=$load"; finish; exit 0 ;;
 esac
 
-"$tool" -m "$mode" -t "$seconds" ${tests:+-T "$tests"} >"$out" 2>"$VIRTGPU_RESULTS/bench.err"
-rc=$?
-cat "$out" "$VIRTGPU_RESULTS/bench.err"
+# hostcpu_run TEST: kmsbench -T TEST between two host_cpu samples; appends its figures and
+# QEMU's share of the host's CPU while it ran.
+hostcpu_run() {
+	local a b
+	a=$(host_cpu "cpu-$1-a" 2>>"$VIRTGPU_RESULTS/bench.err") || return 1
+	"$tool" -m "$mode" -t "$seconds" -T "$1" >>"$out" 2>>"$VIRTGPU_RESULTS/bench.err" ||
+		return
+	b=$(host_cpu "cpu-$1-b" 2>>"$VIRTGPU_RESULTS/bench.err") || return 1
+	echo "$a $b" | awk -v t="${1//-/_}" '{ w = $4 - $1
+		printf "bench %s_host_cpu_pct %.1f %%\n", t, 100 * ($5 - $2) / w
+		printf "bench %s_host_dev_pct %.1f %%\n", t, 100 * ($6 - $3) / w }' >>"$out"
+}
+
+if [ "$hostcpu" = 1 ]; then
+	: >"$out"
+	rc=0
+	for t in $(echo "${tests:-flip,full,full-b2b,damage,damage-b2b,dirtyfb}" | tr , ' '); do
+		hostcpu_run "$t" || { rc=$?; break; }
+	done
+else
+	"$tool" -m "$mode" -t "$seconds" ${tests:+-T "$tests"} >"$out" \
+		2>"$VIRTGPU_RESULTS/bench.err"
+	rc=$?
+fi
 n=$(grep -c '^bench ' "$out")
 case $rc in
 0) pass bench "$n figures in bench.txt" ;;

@@ -50,6 +50,8 @@ check() {
 #   req     "HEAD [QEMU_DEVICE_ID]"  screendump to $VIRTGPU_RESULTS/NAME.ppm and .png
 #   resize  "W H"                    resize QEMU's window (vmrun --display sdl...)
 #   qmp     '{"execute": ...}'       any QMP command; prints the JSON "return" value
+#   cpu     ""                       prints "WALL ALL DEVICE" (seconds): the host clock and
+#                                    QEMU's CPU time, all threads and all but the vCPUs
 host_request() {
 	_req=$VIRTGPU_RESULTS/requests
 	mkdir -p "$_req"
@@ -81,6 +83,9 @@ host_resize() { host_request "$1" resize "$2 $3"; }
 
 # host_qmp NAME JSON: run a QMP command on the host.
 host_qmp() { host_request "$1" qmp "$2"; }
+
+# host_cpu NAME: the host's clock and QEMU's CPU time (see host_request).
+host_cpu() { host_request "$1" cpu ""; }
 
 # load_driver [MODULE_PARAMS...]: load the driver under test, then wait for its DRM device.
 load_driver() {

@@ -127,7 +127,10 @@ class Requests:
     <name>.done (with a short result) or <name>.err (with the error text).
       .req     "HEAD [DEVICE_ID]"  screendump to results/<name>.ppm and .png; done: "W H"
       .resize  "W H"               resize QEMU's window (needs a --display other than none)
-      .qmp     a JSON QMP command  done: the JSON reply"""
+      .qmp     a JSON QMP command  done: the JSON reply
+      .cpu     (empty)             done: "WALL ALL DEVICE", seconds: the host's monotonic
+                                   clock and the QEMU process's CPU time, all threads and
+                                   all but the vCPUs (device models, display, main loop)"""
 
     def __init__(self, results, qmp_path, gpu_id, xdisplay):
         self.dir = results / 'requests'
@@ -135,11 +138,12 @@ class Requests:
         self.results, self.qmp_path, self.gpu_id, self.xdisplay = (
             results, qmp_path, gpu_id, xdisplay)
         self.qmp = None
+        self.pid = None   # QEMU's, once started
 
     def poll(self):
         for f in sorted(self.dir.iterdir()):
             name, kind = f.stem, f.suffix[1:]
-            if kind not in ('req', 'resize', 'qmp') or not re.fullmatch(r'[\w.+-]+', name):
+            if kind not in ('req', 'resize', 'qmp', 'cpu') or not re.fullmatch(r'[\w.+-]+', name):
                 continue
             text = f.read_text().strip()
             f.unlink()   # served; the guest may reuse the name for a new request
@@ -187,6 +191,16 @@ class Requests:
     def do_qmp(self, name, text):
         msg = json.loads(text)
         return json.dumps(self.qmp_cmd(msg['execute'], msg.get('arguments')))
+
+    def do_cpu(self, name, text):
+        def cpu_s(stat):   # utime + stime; the fields after "(comm)" start at state
+            f = stat.read_text().rsplit(')', 1)[1].split()
+            return (int(f[11]) + int(f[12])) / os.sysconf('SC_CLK_TCK')
+        proc = Path(f'/proc/{self.pid}')
+        total = cpu_s(proc / 'stat')   # includes threads that have exited
+        vcpus = sum(cpu_s(t / 'stat') for t in (proc / 'task').iterdir()
+                    if re.fullmatch(r'CPU \d+/\w+', (t / 'comm').read_text().strip()))
+        return f'{time.monotonic():.3f} {total:.2f} {total - vcpus:.2f}'
 
     def close(self):
         if self.qmp:
@@ -348,6 +362,7 @@ def run(kernel=None, devices=(), vga='none', driver='ours', script=None, results
                ''.join(f'virtgpu.arg={a} ' for a in script_args) + append).strip()
     cmd = ['qemu-system-x86_64', '-accel', 'tcg', '-cpu', 'max', '-m', mem,
            '-smp', str(smp), '-nodefaults', '-vga', vga, '-display', display, '-no-reboot',
+           '-name', 'debug-threads=on',   # thread names: vCPUs apart from the rest (do_cpu)
            '-serial', f'file:{results}/serial.log',
            '-qmp', f'unix:{qmp_path},server=on,wait=off',
            '-kernel', f'/boot/vmlinuz-{kernel}', '-initrd', initrd, '-append', cmdline]
@@ -373,6 +388,7 @@ def run(kernel=None, devices=(), vga='none', driver='ours', script=None, results
         with open(results / 'qemu.log', 'w') as qlog:
             qemu = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=qlog,
                                     stderr=subprocess.STDOUT, env=env)
+        reqs.pid = qemu.pid
         while qemu.poll() is None:
             if time.monotonic() - start > timeout:
                 timed_out = True
