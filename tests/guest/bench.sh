@@ -65,6 +65,7 @@ else
 		2>"$VIRTGPU_RESULTS/bench.err"
 	rc=$?
 fi
+cat "$out" "$VIRTGPU_RESULTS/bench.err"
 n=$(grep -c '^bench ' "$out")
 case $rc in
 0) pass bench "$n figures in bench.txt" ;;

@@ -143,12 +143,13 @@ class Requests:
     def poll(self):
         for f in sorted(self.dir.iterdir()):
             name, kind = f.stem, f.suffix[1:]
-            if kind not in ('req', 'resize', 'qmp', 'cpu') or not re.fullmatch(r'[\w.+-]+', name):
+            serve = getattr(self, 'do_' + kind, None)   # one per kind in the docstring
+            if not serve or not re.fullmatch(r'[\w.+-]+', name):
                 continue
             text = f.read_text().strip()
             f.unlink()   # served; the guest may reuse the name for a new request
             try:
-                answer = getattr(self, 'do_' + kind)(name, text)
+                answer = serve(name, text)
                 self.reply(name, 'done', answer)
             except Exception as e:  # every failure goes back to the guest as .err
                 self.reply(name, 'err', str(e) or type(e).__name__)
