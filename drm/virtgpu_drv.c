@@ -18,6 +18,7 @@
 #include <drm/drm_ioctl.h>
 #include <drm/drm_print.h>
 
+#include "virtgpu_compat.h"
 #include "virtgpu_compat_drm.h"
 #include "virtgpu_drv.h"
 
@@ -173,7 +174,7 @@ static int __init virtgpu_init(void)
 	/* The virtio layer decides which device features we speak. */
 	virtgpu_virtio_driver.feature_table = virtgpu_hw_features;
 	virtgpu_virtio_driver.feature_table_size = virtgpu_hw_num_features;
-	return register_virtio_driver(&virtgpu_virtio_driver);
+	return virtgpu_register_virtio_driver(&virtgpu_virtio_driver);
 }
 module_init(virtgpu_init);
 

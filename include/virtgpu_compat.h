@@ -7,6 +7,8 @@
 #ifndef VIRTGPU_COMPAT_H
 #define VIRTGPU_COMPAT_H
 
+#include <linux/module.h>
+#include <linux/virtio.h>
 #include <linux/virtio_config.h>
 
 /* 6.11: virtio_find_vqs() takes struct virtqueue_info. */
@@ -26,6 +28,21 @@ static inline int virtgpu_find_vqs(struct virtio_device *vdev,
 	static const char * const names[] = { "control", "cursor" };
 
 	return virtio_find_vqs(vdev, 2, vqs, cbs, names, NULL);
+#endif
+}
+
+/*
+ * 6.3: register_virtio_driver() became a macro that passes THIS_MODULE.
+ * Before, the caller sets the owner, or sysfs shows no module behind the
+ * driver (/sys/bus/virtio/drivers/<name>/module).
+ */
+static inline int virtgpu_register_virtio_driver(struct virtio_driver *drv)
+{
+#ifdef VIRTGPU_HAVE_REGISTER_VIRTIO_DRIVER_OWNER
+	return register_virtio_driver(drv);
+#else
+	drv->driver.owner = THIS_MODULE;
+	return register_virtio_driver(drv);
 #endif
 }
 
