@@ -1,17 +1,38 @@
 #!/bin/bash
-# Foundation tests: the module binds the device, registers DRM nodes named
-# virtio_gpu, reports in debugfs what QEMU was configured with, and survives
-# 20 unload/load cycles. Expectations come as KEY=VALUE arguments:
-#   scanouts=N  width=W height=H (head 0)  edid=yes|no  cycles=N
+# Foundation tests: the module binds the device, registers DRM nodes named virtio_gpu, sysfs
+# names the module behind its virtio driver, it negotiated what the QEMU command line offers,
+# reports in debugfs what QEMU was configured with, and survives unload/load cycles.
+# Expectations come as KEY=VALUE arguments:
+#   scanouts=N  width=W height=H (head 0)  cycles=N
+# Features come from the QEMU command line itself ($VIRTGPU_RESULTS/qemu-cmd.txt): VIRGL on
+# virtio-gpu-gl-pci / virtio-vga-gl and off otherwise, EDID unless the device has edid=off,
+# RESOURCE_BLOB only with blob=true.
 . "$VIRTGPU_TREE/tests/guest/lib.sh"
 
-scanouts=1 width=1280 height=800 edid=yes cycles=20
+scanouts=1 width=1280 height=800 cycles=20
 for kv in "$@"; do
 	case $kv in
-	scanouts=* | width=* | height=* | edid=* | cycles=*) eval "${kv%%=*}=\${kv#*=}" ;;
+	scanouts=* | width=* | height=* | cycles=*) eval "${kv%%=*}=\${kv#*=}" ;;
 	*) echo "probe.sh: unknown argument $kv" >&2; exit 2 ;;
 	esac
 done
+
+# The first virtio GPU's -device value, and what it offers.
+gpu_dev=$(tr ' ' '\n' <"$VIRTGPU_RESULTS/qemu-cmd.txt" | grep -E '^virtio-(gpu|vga)' | head -n 1)
+offered() {	# offered PROPERTY DEFAULT: the device's value of a boolean property
+	case ",$gpu_dev," in
+	*",$1=on,"* | *",$1=true,"*) echo yes ;;
+	*",$1=off,"* | *",$1=false,"*) echo no ;;
+	*) echo "$2" ;;
+	esac
+}
+case ${gpu_dev%%,*} in
+virtio-gpu-gl-pci | virtio-vga-gl) virgl=yes ;;
+*) virgl=no ;;
+esac
+edid=$(offered edid yes)
+blob=$(offered blob no)
+echo "probe.sh: device $gpu_dev: expect virgl=$virgl edid=$edid resource_blob=$blob"
 
 intree_absent() { [ ! -e /sys/module/virtio_gpu ]; }
 
@@ -35,7 +56,18 @@ check_features() {
 	f=$1/virtgpu/features
 	cat "$f"
 	[ "$(field "$f" num_scanouts)" = "$scanouts" ] &&
-		[ "$(field "$f" edid)" = "$edid" ]
+		[ "$(field "$f" virgl)" = "$virgl" ] &&
+		[ "$(field "$f" edid)" = "$edid" ] &&
+		[ "$(field "$f" resource_blob)" = "$blob" ]
+}
+
+# sysfs maps the device to its module: /sys/bus/virtio/drivers/virtgpu/module and
+# /sys/module/virtgpu/drivers/ (6.1's register_virtio_driver() leaves the owner to the caller).
+check_owner() {
+	m=$(readlink /sys/bus/virtio/drivers/virtgpu/module) || { echo "no driver module link"; return 1; }
+	echo "drivers/virtgpu/module -> $m"
+	ls /sys/module/virtgpu/drivers/
+	[ "${m##*/}" = virtgpu ] && [ -e /sys/module/virtgpu/drivers/virtio:virtgpu ]
 }
 
 check_scanout0() {
@@ -62,8 +94,14 @@ check_commands() {
 		grep -q "^GET_EDID $n_edid $n_edid 0 0$" "$c"
 }
 
+sign() { [ "$1" = yes ] && echo + || echo -; }
 check_dmesg_features() {
-	dmesg | grep -E '\[drm\] features: [+-]virgl [+-]edid' | tail -n 1 | grep -q .
+	line=$(dmesg | grep -E '\[drm\] features: ' | tail -n 1)
+	echo "$line"
+	case $line in
+	*"features: $(sign "$virgl")virgl $(sign "$edid")edid "*"$(sign "$blob")resource_blob "*) ;;
+	*) return 1 ;;
+	esac
 }
 
 reload_cycles() {
@@ -85,6 +123,7 @@ check nodes-named-virtio_gpu check_nodes
 if [ "$VIRTGPU_DRIVER" = ours ]; then
 	dir=$(drm_debugfs_dir)
 	check bound-virtgpu check_bound
+	check sysfs-driver-module check_owner
 	check dmesg-features-line check_dmesg_features
 	check debugfs-features check_features "$dir"
 	check debugfs-scanout0-geometry check_scanout0 "$dir"
