@@ -130,6 +130,51 @@ def main():
     check('colours-top', p.returncode == 0 and p.stdout.count(',') == 0 and
           int(p.stdout.split()[1].rstrip(':')) > 2, p.stdout)
 
+    # ppmtext.py: a 4x2-cell "console" (8x4 cells) with ink in cells (0,1) and (0,2).
+    def console(ink_cells):
+        cw, ch, w, h = 8, 4, 32, 8
+        pix = bytearray(b'\x10\x10\x10' * w * h)
+        for row, col in ink_cells:
+            o = ((row * ch + 1) * w + col * cw + 2) * 3
+            pix[o:o + 3] = b'\xaa\xaa\xaa'
+        f = tmp / 'console.ppm'
+        f.write_bytes(b'P6\n%d %d\n255\n' % (w, h) + bytes(pix))
+        return subprocess.run([sys.executable, '-S', str(HERE / 'ppmtext.py'), str(f), '8',
+                               '4', '0:1:2'], stdout=subprocess.PIPE, text=True)
+    p = console([(0, 1), (0, 2)])
+    check('text-where-expected', p.returncode == 0 and '2/2 text cells drawn' in p.stdout,
+          p.stdout)
+    p = console([(0, 1)])
+    check('text-blank-cell', p.returncode == 1 and 'blank: 0,2' in p.stdout, p.stdout)
+    p = console([(0, 1), (0, 2), (1, 3)])
+    check('text-stray-ink', p.returncode == 1 and 'drawn outside the text' in p.stdout,
+          p.stdout)
+
+    # ppmchange.py: a 200x200 "client" on a 400x300 desktop, moved or redrawn between shots.
+    def desktop(name, client_at, ball_at):
+        w, h = 400, 300
+        pix = bytearray(b'\x20\x40\x80' * w * h)
+        for y in range(client_at[1], client_at[1] + 200):
+            o = (y * w + client_at[0]) * 3
+            pix[o:o + 600] = b'\xf0\xf0\xf0' * 200
+        for y in range(ball_at[1], ball_at[1] + 20):
+            o = (y * w + ball_at[0]) * 3
+            pix[o:o + 60] = b'\xc0\x00\x00' * 20
+        f = tmp / f'{name}.ppm'
+        f.write_bytes(b'P6\n%d %d\n255\n' % (w, h) + bytes(pix))
+        return str(f)
+
+    def change(a, b, *extra):
+        return subprocess.run([sys.executable, '-S', str(HERE / 'ppmchange.py'), *extra, a, b,
+                               '204080'], stdout=subprocess.PIPE, text=True)
+    d1 = desktop('d1', (50, 50), (60, 60))
+    p = change(d1, desktop('d2', (50, 50), (150, 150)))
+    check('client-animates', p.returncode == 0 and '0 of them outside' in p.stdout, p.stdout)
+    p = change(d1, d1)
+    check('client-frozen', p.returncode == 1 and '0 px changed' in p.stdout, p.stdout)
+    p = change(d1, desktop('d3', (50, 50), (60, 60)), '--min-content', '50000')
+    check('client-too-small', p.returncode == 1, p.stdout)
+
     passed = sum(results)
     print(f'{passed} passed, {len(results) - passed} failed')
     shutil.rmtree(tmp)
