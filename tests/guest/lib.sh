@@ -52,6 +52,9 @@ check() {
 #   qmp     '{"execute": ...}'       any QMP command; prints the JSON "return" value
 #   cpu     ""                       prints "WALL ALL DEVICE" (seconds): the host clock and
 #                                    QEMU's CPU time, all threads and all but the vCPUs
+#   notify  ""                       prints how often the GPU's control queue was notified
+#                                    so far (QEMU's trace: see vmrun.py)
+#   trace   "EVENT"                  prints how many EVENT lines QEMU's trace has so far
 host_request() {
 	_req=$VIRTGPU_RESULTS/requests
 	mkdir -p "$_req"
@@ -87,6 +90,12 @@ host_qmp() { host_request "$1" qmp "$2"; }
 # host_cpu NAME: the host's clock and QEMU's CPU time (see host_request).
 host_cpu() { host_request "$1" cpu ""; }
 
+# gpu_notifies NAME: the GPU's control-queue notifications so far (see host_request).
+gpu_notifies() { host_request "$1" notify ""; }
+
+# trace_count NAME EVENT: how often QEMU traced EVENT so far (see host_request).
+trace_count() { host_request "$1" trace "$2"; }
+
 # load_driver [MODULE_PARAMS...]: load the driver under test, then wait for its DRM device.
 load_driver() {
 	case $VIRTGPU_DRIVER in
@@ -118,8 +127,69 @@ load_driver() {
 unload_driver() {
 	case $VIRTGPU_DRIVER in
 	intree) modprobe -r virtio_gpu ;;
-	*) rmmod "$(basename "$VIRTGPU_KO" .ko)" ;;
+	*)
+		commands_snapshot	# the counters go with the device
+		rmmod "$(basename "$VIRTGPU_KO" .ko)"
+		;;
 	esac
+}
+
+# --- host command errors (virtgpu.ko's debugfs "commands": command sent ok err invalid) ---
+# Every boot that loads virtgpu.ko ends with a host-commands RESULT: no command the host
+# refused (err) or answered malformed or never (invalid), summed over every device instance
+# the boot had (unload_driver and finish read the counters). A script that provokes errors on
+# purpose names the commands first: allow_command_errors "WHY" COMMAND...
+# State lives in files: check runs its command in a subshell.
+_CMD_ERRORS=/tmp/virtgpu-command-errors _CMD_READS=/tmp/virtgpu-command-reads
+_CMD_ALLOWED=''
+
+allow_command_errors() {
+	_ae_why=$1
+	shift
+	echo "allowing host errors of $*: $_ae_why"
+	_CMD_ALLOWED="$_CMD_ALLOWED $* "
+}
+
+commands_snapshot() {
+	[ "$VIRTGPU_DRIVER" = ours ] || return 0
+	_cs_dir=$(drm_debugfs_dir) || return 0
+	[ -r "$_cs_dir/virtgpu/commands" ] || return 0
+	_cs_answered=0
+	while read -r _cs_name _cs_sent _cs_ok _cs_err _cs_inv; do
+		[ "$_cs_name" != command ] || continue
+		_cs_answered=$((_cs_answered + _cs_ok + _cs_err + _cs_inv))
+		[ $((_cs_err + _cs_inv)) -gt 0 ] || continue
+		case $_CMD_ALLOWED in *" $_cs_name "*) continue ;; esac
+		echo "$_cs_name sent $_cs_sent ok $_cs_ok err $_cs_err invalid $_cs_inv" >>"$_CMD_ERRORS"
+	done <"$_cs_dir/virtgpu/commands"
+	echo "$_cs_answered" >>"$_CMD_READS"
+}
+
+_commands_result() {
+	commands_snapshot
+	[ -s "$_CMD_READS" ] || return 0
+	_cr_n=$(wc -l <"$_CMD_READS")
+	_cr_sum=$(awk '{ s += $1 } END { print s }' "$_CMD_READS")
+	if [ -s "$_CMD_ERRORS" ]; then
+		fail host-commands "host errors: $(paste -sd';' "$_CMD_ERRORS")"
+	else
+		pass host-commands "$_cr_sum answers in $_cr_n reads of debugfs commands, none err or invalid${_CMD_ALLOWED:+ (allowed:$_CMD_ALLOWED)}"
+	fi
+}
+
+# --- what the kernel has: skips are decided here, never from the driver's own output ---
+# kconfig CONFIG_NAME: its value in the guest kernel's config (y, m, a string; empty: unset).
+kconfig() {
+	sed -n "s/^$1=//p" "$VIRTGPU_RESULTS/kernel-config" 2>/dev/null
+}
+
+# kernel_at_least MAJOR.MINOR: the running kernel is that version or newer.
+kernel_at_least() {
+	_ka=$(uname -r)
+	_ka_maj=${_ka%%.*} _ka_min=${_ka#*.}
+	_ka_min=${_ka_min%%[.-]*}
+	[ "$_ka_maj" -gt "${1%%.*}" ] ||
+		{ [ "$_ka_maj" = "${1%%.*}" ] && [ "$_ka_min" -ge "${1#*.}" ]; }
 }
 
 # drm_debugfs_dir: print /sys/kernel/debug/dri/<N> of the virtio-gpu device (lowest N).
@@ -137,6 +207,7 @@ drm_debugfs_dir() {
 
 # finish: the end marker; call it last. Without it the host reports the run as failed.
 finish() {
+	_commands_result
 	date +%s >"$VIRTGPU_RESULTS/finished"
 	echo "VIRTGPU-FINISHED"
 }

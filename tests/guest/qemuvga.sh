@@ -430,7 +430,7 @@ load_gpu() {
 	if [ "$VIRTGPU_DRIVER" = ours ]; then load_driver; else modprobe virtio_gpu; fi
 }
 unload_gpu() {
-	if [ "$VIRTGPU_DRIVER" = ours ]; then rmmod virtgpu; else modprobe -r virtio_gpu; fi
+	if [ "$VIRTGPU_DRIVER" = ours ]; then commands_snapshot; rmmod virtgpu; else modprobe -r virtio_gpu; fi
 }
 load_other() {
 	if [ "$VIRTGPU_DRIVER" = ours ]; then load_qemuvga; else modprobe bochs; fi

@@ -59,8 +59,73 @@ class DmesgScan(unittest.TestCase):
     def test_serial_fallback(self):
         with tempfile.TemporaryDirectory() as d:
             Path(d, 'serial.log').write_text(BAD)
-            src, bad = vmrun.scan_dmesg(Path(d))
+            src, bad = vmrun.scan_dmesg(Path(d))[:2]
             self.assertEqual((src, len(bad)), ('serial.log', len(BAD.splitlines())))
+
+
+# Driver error lines (dmesg -r records): each must fail dmesg-no-driver-errors.
+DRIVER_ERRORS = """\
+<3>[    5.100000] virtgpu virtio4: SET_SCANOUT failed: ERR_INVALID_RESOURCE_ID (0x1202)
+<3>[    5.200000] virtgpu virtio4: TRANSFER_TO_HOST_2D: malformed response (type 0x0, 0 bytes)
+<4>[    5.300000] virtgpu virtio4: [drm] leaking host resource 7
+<4>[    5.400000] virtgpu virtio4: [drm] cursor image upload slow or failed
+<3>[    5.500000] virtgpu virtio4: [drm] *ERROR* resource 3: create failed (-5)
+<3>[    5.600000] qemuvga 0000:00:02.0: [drm] *ERROR* SVGA FIFO stuck
+<3>[    5.700000] qemuvga 0000:00:02.0: [drm] *ERROR* VBE refused 1024x768
+<3>[    5.800000] [drm:drm_atomic_helper_wait_for_flip_done [drm_kms_helper]] *ERROR* [CRTC:35:crtc-0] flip_done timed out
+<4>[    5.900000] virtio_gpu virtio1: [drm] something the in-tree driver warns about
+<6>[    6.000000] [drm] *ERROR* even at info level, DRM's error marker counts
+"""
+
+# Must pass the driver gate: informational driver lines, and warnings of other subsystems.
+DRIVER_OK = """\
+<6>[    3.223323] virtgpu virtio4: [drm] features: -virgl +edid -resource_uuid -resource_blob -context_init; 1 scanouts, 0 capsets
+<6>[    3.337558] virtgpu virtio4: [drm] fb0: virtio_gpudrmfb frame buffer device
+<4>[    3.208751] virtgpu: loading out-of-tree module taints kernel.
+<5>[    3.209620] virtgpu: module verification failed: signature and/or required key missing - tainting kernel
+<4>[    0.886079] mtrr: your CPUs had inconsistent fixed MTRR settings
+<7>[    7.000000] virtgpu virtio4: [drm:virtgpu_fb_create [virtgpu]] pitch 100 too small
+"""
+
+
+class DriverErrors(unittest.TestCase):
+    def scan(self, text, name='dmesg-levels.txt', label='probe', driver='ours', allow=()):
+        with tempfile.TemporaryDirectory() as d:
+            Path(d, name).write_text(text)
+            return vmrun.scan_dmesg(Path(d), label, driver, list(allow))
+
+    def test_driver_errors_are_caught(self):
+        for line in DRIVER_ERRORS.splitlines():
+            _, bad, errors, _ = self.scan(line + '\n')
+            self.assertEqual((len(bad), len(errors)), (0, 1), line)
+
+    def test_info_lines_and_other_warnings_pass(self):
+        self.assertEqual(self.scan(DRIVER_OK)[1:3], ([], []))
+
+    def test_serial_console_lines_are_warnings(self):
+        # The serial console only gets warnings or worse (loglevel=5): no level needed.
+        text = '[    5.1] virtgpu virtio4: SET_SCANOUT failed: ERR_UNSPEC (0x1200)\n'
+        self.assertEqual(len(self.scan(text, 'serial.log')[2]), 1)
+
+    def allow(self, label='qemuvga-virtio-*', driver='ours', regex=r'VBE refused'):
+        return dict(label=label, driver=driver, regex=vmrun.re.compile(regex), why='test')
+
+    def test_allow_list_matches_label_and_driver(self):
+        line = DRIVER_ERRORS.splitlines()[6]
+        _, _, errors, used = self.scan(line, label='qemuvga-virtio-vga', allow=[self.allow()])
+        self.assertEqual((errors, used), ([], {'VBE refused'}))
+        for label, driver in (('qemuvga-std', 'ours'), ('qemuvga-virtio-vga', 'intree')):
+            errors = self.scan(line, label=label, driver=driver, allow=[self.allow()])[2]
+            self.assertEqual(len(errors), 1, (label, driver))
+
+    def test_kernel_problems_are_never_allowed(self):
+        line = '<4>[    9.0] WARNING: CPU: 1 PID: 42 at drivers/gpu/drm/drm_atomic.c:1 x\n'
+        bad = self.scan(line, allow=[self.allow('*', '*', 'WARNING')])[1]
+        self.assertEqual(len(bad), 1)
+
+    def test_allow_file_parses(self):
+        for a in vmrun.parse_allow():
+            self.assertTrue(a['why'])
 
 
 class Png(unittest.TestCase):
@@ -132,18 +197,19 @@ class DevicePlan(unittest.TestCase):
 
 class LineResult(unittest.TextTestResult):
     """One PASS/FAIL line per test, like the other test stages."""
+    prefix = 'harness'
 
     def addSuccess(self, test):
         super().addSuccess(test)
-        print(f'PASS harness/{test._testMethodName}')
+        print(f'PASS {self.prefix}/{test._testMethodName}')
 
     def addFailure(self, test, err):
         super().addFailure(test, err)
-        print(f'FAIL harness/{test._testMethodName}: {err[1]}')
+        print(f'FAIL {self.prefix}/{test._testMethodName}: {err[1]}')
 
     def addError(self, test, err):
         super().addError(test, err)
-        print(f'FAIL harness/{test._testMethodName}: {err[1]!r}')
+        print(f'FAIL {self.prefix}/{test._testMethodName}: {err[1]!r}')
 
 
 if __name__ == '__main__':

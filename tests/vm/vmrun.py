@@ -12,6 +12,7 @@ Prints one line per test ("PASS prefix/name", "FAIL prefix/name: detail", "SKIP 
 writes <results>/summary.json. Exit status 0 only if nothing failed. Python stdlib only.
 """
 import argparse
+import fnmatch
 import json
 import os
 import re
@@ -39,6 +40,17 @@ DMESG_BAD = re.compile(
 # The command line echoes whatever a caller appended (--append); it is not a kernel report.
 # A lockdep kernel (make debug-kernel) announces itself at boot; that is no report either.
 DMESG_IGNORE = re.compile(r'Kernel command line:|RCU lockdep checking is enabled')
+
+# A display driver's own complaint: DRM's error lines (drm_err: "*ERROR*") from anyone, and
+# whatever a driver under test prints at warning level or worse through dev_printk ("virtgpu
+# virtio4: ...", "qemuvga 0000:00:02.0: [drm] ..."): a host refusing commands, a malformed
+# answer, a leaked resource. The level comes from `dmesg -r` (dmesg-levels.txt); the serial
+# console only ever gets warnings or worse (loglevel=5), so every such line there counts.
+DRIVERS = r'(?:virtgpu|qemuvga|virtio_gpu|bochs-drm|qxl|vmwgfx)'
+DRIVER_LINE = re.compile(r'^(?:\[ *[\d.]+\] )?' + DRIVERS + r' [\w:.-]+: ')
+DRM_ERROR = re.compile(r'\*ERROR\*')
+WARN_LEVEL = 4   # KERN_WARNING
+ALLOW_FILE = Path(__file__).resolve().parent / 'dmesg-allow.txt'
 
 
 def version_key(v):
@@ -130,7 +142,14 @@ class Requests:
       .qmp     a JSON QMP command  done: the JSON reply
       .cpu     (empty)             done: "WALL ALL DEVICE", seconds: the host's monotonic
                                    clock and the QEMU process's CPU time, all threads and
-                                   all but the vCPUs (device models, display, main loop)"""
+                                   all but the vCPUs (device models, display, main loop)
+      .notify  (empty)             done: how often the guest has notified the GPU's control
+                                   queue so far, from QEMU's trace in results/trace.log
+                                   (-trace enable=virtio_queue_notify plus
+                                   enable=virtio_gpu_cmd_*)
+      .trace   "EVENT"             done: how many EVENT lines QEMU's trace has so far
+    Traces are read here, not in the guest, whose own 9p reads would each add a traced
+    notification."""
 
     def __init__(self, results, qmp_path, gpu_id, xdisplay):
         self.dir = results / 'requests'
@@ -139,6 +158,7 @@ class Requests:
             results, qmp_path, gpu_id, xdisplay)
         self.qmp = None
         self.pid = None   # QEMU's, once started
+        self.trace = TraceCounter()
 
     def poll(self):
         for f in sorted(self.dir.iterdir()):
@@ -203,9 +223,56 @@ class Requests:
                     if re.fullmatch(r'CPU \d+/\w+', (t / 'comm').read_text().strip()))
         return f'{time.monotonic():.3f} {total:.2f} {total - vcpus:.2f}'
 
+    def do_notify(self, name, text):
+        self.trace.feed(self.results / 'trace.log')
+        return str(self.trace.gpu_notifies())
+
+    def do_trace(self, name, text):
+        self.trace.feed(self.results / 'trace.log')
+        return str(self.trace.events.get(text, 0))
+
     def close(self):
         if self.qmp:
             self.qmp.close()
+
+
+class TraceCounter:
+    """Counts the events of a QEMU trace, and virtio notifications per device, read
+    incrementally.
+
+    Every virtio device notifies (the 9p exports too); the GPU is the device whose
+    notification most often comes right before a virtio_gpu_cmd_* line (QEMU handles a
+    control-queue notification by processing its commands)."""
+
+    def __init__(self):
+        self.offset, self.last = 0, None
+        self.counts, self.votes, self.events = {}, {}, {}
+
+    def feed(self, path):
+        if not path.exists():
+            raise RuntimeError(f'no {path.name}: the suite line needs -trace ...,file={{results}}/'
+                               f'trace.log')
+        with open(path, 'rb') as f:
+            f.seek(self.offset)
+            data = f.read()
+        end = data.rfind(b'\n') + 1   # a partly written last line waits for the next call
+        self.offset += end
+        for line in data[:end].decode(errors='replace').splitlines():
+            event = line.split(' ', 1)[0]
+            self.events[event] = self.events.get(event, 0) + 1
+            if event == 'virtio_queue_notify':
+                f = line.split()   # virtio_queue_notify vdev 0x... n 0 vq 0x...
+                key = (f[2], f[4])
+                self.counts[key] = self.counts.get(key, 0) + 1
+                self.last = f[2]
+            elif event.startswith('virtio_gpu_cmd_') and self.last:
+                self.votes[self.last] = self.votes.get(self.last, 0) + 1
+
+    def gpu_notifies(self):
+        if not self.votes:
+            raise RuntimeError('no virtio_gpu_cmd_* lines in the trace: no GPU found')
+        gpu = max(self.votes, key=self.votes.get)
+        return self.counts.get((gpu, '0'), 0)
 
 
 def start_xvfb():
@@ -231,29 +298,78 @@ def prepare_results(results):
     (results / RESULTS_MARK).touch()
 
 
-def scan_dmesg(results):
-    """Lines of the guest kernel log that report a kernel problem."""
-    log = results / 'dmesg.txt'
-    if not log.exists():   # the guest died before saving it: the serial console has most
-        log = results / 'serial.log'
-    if not log.exists():
-        return 'no kernel log', []
-    lines = log.read_text(errors='replace').splitlines()
-    bad = []
-    for i, line in enumerate(lines):
-        if not DMESG_BAD.search(line) or DMESG_IGNORE.search(line):
+def parse_allow(path=ALLOW_FILE):
+    """Allowed driver error lines: "label-glob | driver | regex | why" per line."""
+    allow = []
+    for n, line in enumerate(Path(path).read_text().splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith('#'):
             continue
-        if line.rstrip().endswith('Call Trace:'):
-            # A bare backtrace (sysrq, NMI, hung task): name the task from its "CPU: ...
-            # PID: ... Comm: ..." header, a few lines above.
-            comm = next((l.strip() for l in reversed(lines[max(0, i - 25):i])
-                         if ' Comm: ' in l), None)
-            line = f'{line.strip()} ({comm})' if comm else line
-        bad.append(line.strip())
-    return log.name, bad
+        f = [x.strip() for x in line.split('|')]
+        if len(f) != 4 or not f[3]:
+            raise ValueError(f'{path}:{n}: want "label-glob | driver | regex | why"')
+        allow.append(dict(label=f[0], driver=f[1], regex=re.compile(f[2]), why=f[3]))
+    return allow
 
 
-def collect(results, timed_out, qemu_rc):
+def read_kernel_log(results):
+    """(source name, [(level or None, text)]): dmesg -r's records when the guest saved them,
+    else plain dmesg (levels unknown), else the serial console (warnings and worse only)."""
+    for name, kind in (('dmesg-levels.txt', 'raw'), ('dmesg.txt', 'plain'),
+                       ('serial.log', 'console')):
+        log = results / name
+        if log.exists():
+            break
+    else:
+        return 'no kernel log', []
+    out = []
+    for line in log.read_text(errors='replace').splitlines():
+        m = re.match(r'<(\d+)>(.*)', line) if kind == 'raw' else None
+        if m:
+            out.append((int(m[1]) & 7, m[2]))
+        else:
+            out.append((WARN_LEVEL if kind == 'console' else None, line))
+    return log.name, out
+
+
+def scan_dmesg(results, label='', driver='', allow=None):
+    """(source, kernel problems, driver error lines, allow entries used) of a guest's log.
+
+    Kernel problems (DMESG_BAD) are never allowed. Driver error lines (DRM_ERROR, or a
+    DRIVER_LINE at warning level or worse) are, when an entry of tests/vm/dmesg-allow.txt
+    for this label and driver matches: tests that provoke an error on purpose list it there
+    with the reason."""
+    src, lines = read_kernel_log(results)
+    if not lines:
+        return src, [], [], set()
+    allow = [a for a in (allow or []) if fnmatch.fnmatchcase(label, a['label'])
+             and a['driver'] in ('*', driver)]
+    bad, errors, used = [], [], set()
+    texts = [t for _, t in lines]
+    for i, (level, line) in enumerate(lines):
+        if DMESG_IGNORE.search(line):
+            continue
+        if DMESG_BAD.search(line):
+            if line.rstrip().endswith('Call Trace:'):
+                # A bare backtrace (sysrq, NMI, hung task): name the task from its "CPU: ...
+                # PID: ... Comm: ..." header, a few lines above.
+                comm = next((x.strip() for x in reversed(texts[max(0, i - 25):i])
+                             if ' Comm: ' in x), None)
+                line = f'{line.strip()} ({comm})' if comm else line
+            bad.append(line.strip())
+            continue
+        if not (DRM_ERROR.search(line) or
+                (DRIVER_LINE.search(line) and level is not None and level <= WARN_LEVEL)):
+            continue
+        hit = next((k for k, a in enumerate(allow) if a['regex'].search(line)), None)
+        if hit is None:
+            errors.append(line.strip())
+        else:
+            used.add(allow[hit]['regex'].pattern)
+    return src, bad, errors, used
+
+
+def collect(results, timed_out, qemu_rc, label='', driver=''):
     """The guest's RESULT lines plus the harness's own checks, as (status, name, detail)."""
     tests = []
     rfile = results / 'results.txt'
@@ -279,13 +395,16 @@ def collect(results, timed_out, qemu_rc):
         problems.append('no RESULT lines')
     tests.append(('FAIL', 'run-complete', '; '.join(problems)) if problems
                  else ('PASS', 'run-complete', ''))
-    src, bad = scan_dmesg(results)
-    if bad:
-        more = f' (+{len(bad) - 1} more in {src})' if len(bad) > 1 else f' ({src})'
-        tests.append(('FAIL', 'dmesg-clean', bad[0] + more))
-    else:
-        tests.append(('PASS', 'dmesg-clean', f'checked {src}'))
-    return tests, bad
+    src, bad, errors, used = scan_dmesg(results, label, driver, parse_allow())
+    for name, hits, what in (('dmesg-clean', bad, 'kernel problems'),
+                             ('dmesg-no-driver-errors', errors, 'driver error lines')):
+        if hits:
+            more = f' (+{len(hits) - 1} more in {src})' if len(hits) > 1 else f' ({src})'
+            tests.append(('FAIL', name, hits[0] + more))
+        else:
+            tests.append(('PASS', name, f'no {what} in {src}' +
+                          (f', {len(used)} allowed' if used and hits is errors else '')))
+    return tests, bad + errors
 
 
 def format_test(prefix, status, name, detail):
@@ -347,6 +466,10 @@ def run(kernel=None, devices=(), vga='none', driver='ours', script=None, results
     initrd = last_line([str(VM_DIR / 'initramfs.sh'), kernel])
 
     devices, gpu_id = plan_devices(devices, vga)
+    # The kernel's configuration, for tests that skip what the kernel lacks (lib.sh kconfig).
+    config = Path(f'/boot/config-{kernel}')
+    if config.exists():
+        shutil.copy(config, results / 'kernel-config')
 
     def virtfs(path, tag, ro=True):
         p = str(path).replace(',', ',,')
@@ -410,7 +533,8 @@ def run(kernel=None, devices=(), vga='none', driver='ours', script=None, results
         shutil.rmtree(rundir, ignore_errors=True)
     duration = time.monotonic() - start
 
-    tests, bad = collect(results, timed_out, None if timed_out else qemu.returncode)
+    tests, bad = collect(results, timed_out, None if timed_out else qemu.returncode,
+                         label, driver)
     summary = {
         'prefix': prefix, 'kernel': kernel, 'driver': driver, 'label': label,
         'script': shlex.join([script] + script_args), 'devices': devices, 'results': str(results),
