@@ -21,11 +21,12 @@
 #                   its palette), palette-change (C8 shown with one GAMMA_LUT, then a
 #                   commit of only another GAMMA_LUT must recolour the screen)
 #                   (default single)
-#   flips=N         page flips of the flip case (default 60)
+#   flips=N         page flips of each of the flip case's two streams; odd (default 61)
 #   settle=S        keep reading the screen back for up to S s before a FAIL (default 2)
 #   perturb=X,Y     test the test: invert one expected pixel, so every compare must FAIL
 # A RESULT per case, named like xr24-1024x768-head0, heads4-head2, damage-clips,
-# flip-last-shown, pitch-offset; plus ppmcmp-detects-1px (a negative control, once).
+# flip-mid-shown and flip-last-shown, pitch-offset; plus ppmcmp-detects-1px (a negative
+# control, once).
 # Files: NAME.png (the screen) stays in the results; on a FAIL also NAME.ppm,
 # NAME.expected.ppm, NAME.diff.png (differing pixels red) and NAME.cmp.txt.
 set -u
@@ -33,7 +34,7 @@ set -u
 
 PPMCMP=$VIRTGPU_TREE/tools/kmstest/ppmcmp.py
 
-formats=XR24 modes=1024x768 head=0 heads=1 cases=single flips=60 settle=2 perturb=
+formats=XR24 modes=1024x768 head=0 heads=1 cases=single flips=61 settle=2 perturb=
 for kv in "$@"; do
 	case $kv in
 	formats=* | modes=* | head=* | heads=* | cases=* | flips=* | settle=* | perturb=*)
@@ -244,16 +245,47 @@ case_damage() {
 	tool_stop
 }
 
+# case_flip: two streams of $flips page flips (odd: each ends on the other buffer), each end
+# read back: flip-mid-shown must show buffer B, flip-last-shown buffer A again. With QEMU's
+# notification trace, notify-per-commit: the second stream's commits notified the device once
+# each (the driver batches a commit's commands behind one notification), never more.
 case_flip() {
-	local name=flip-last-shown rc
-	tool_start flip --count "$flips" "$head:$mode0:$fmt0"
-	if ! tool_wait 1; then
-		fail "$name" "$tool_err"
+	local rc n1 n2 traced=''
+	if [ $((flips % 2)) = 0 ]; then
+		fail flip-mid-shown "flips=$flips: must be odd, or both streams end on buffer A"
 		return
 	fi
-	verify "$name" "$head" "$work/exp-0.ppm"
+	tool_start flip --count "$flips" "$head:$mode0:$fmt0"
+	if ! tool_wait 1; then
+		fail flip-mid-shown "$tool_err"
+		return
+	fi
+	verify flip-mid-shown "$head" "$work/exp-0.ppm"
 	rc=$?
-	result "$name" "$rc" "$(sed -n 's/^flip: //p' "$work/tool.log")"
+	result flip-mid-shown "$rc" "$(sed -n 's/^flip: step 1: //p' "$work/tool.log")"
+	# Only where the suite line traces notifications (pixels-update).
+	grep -qs virtio_queue_notify "$VIRTGPU_RESULTS/qemu-cmd.txt" && traced=1
+	if [ -n "$traced" ] && ! n1=$(gpu_notifies n1 2>&1); then
+		fail notify-per-commit "$n1"
+		traced=''
+	fi
+	kill -USR1 "$tool_pid"
+	if ! tool_wait 2; then
+		fail flip-last-shown "$tool_err"
+		return
+	fi
+	if [ -n "$traced" ] && ! n2=$(gpu_notifies n2 2>&1); then
+		fail notify-per-commit "$n2"
+	elif [ -n "$traced" ]; then
+		if [ $((n2 - n1)) -ge 1 ] && [ $((n2 - n1)) -le "$flips" ]; then
+			pass notify-per-commit "$flips flip commits, $((n2 - n1)) control-queue notifications (QEMU trace)"
+		else
+			fail notify-per-commit "$flips flip commits, $((n2 - n1)) control-queue notifications (QEMU trace): want 1 to $flips"
+		fi
+	fi
+	verify flip-last-shown "$head" "$work/exp-0.ppm"
+	rc=$?
+	result flip-last-shown "$rc" "$(sed -n 's/^flip: step 2: //p' "$work/tool.log")"
 	tool_stop
 }
 

@@ -8,7 +8,8 @@
  *   show HEAD...            light the heads in one atomic commit, hold them
  *   damage HEAD...          show; then change sub-rectangles and declare them
  *                           with FB_DAMAGE_CLIPS or DIRTYFB
- *   flip HEAD...            show; then page-flip between two framebuffers
+ *   flip HEAD...            show; page-flip between two framebuffers --count
+ *                           times (step 1), then --count times more (step 2)
  *   lut HEAD...             show with GAMMA_LUT 0; then set GAMMA_LUT 1 alone
  *   pattern WxH SEED FILE   only write the expected image of a pattern
  *   panic-pattern WxH FILE  the image virtgpu's debugfs panic_test draws
@@ -974,16 +975,14 @@ static void wait_flip_events(int *pending, unsigned int flip)
 	}
 }
 
-static int cmd_flip(void)
+/* @count page flips, each waited for; returns the seconds they took. */
+static double flip_stream(unsigned int count)
 {
 	unsigned int n;
-	double t0, dt;
+	double t0 = now();
 	int i, pending;
 
-	setup_heads(2);
-	commit_modeset();
-	t0 = now();
-	for (n = 1; n <= opt.count; n++) {
+	for (n = 1; n <= count; n++) {
 		drmModeAtomicReqPtr req = drmModeAtomicAlloc();
 
 		for (i = 0; i < num_heads; i++) {
@@ -1001,17 +1000,35 @@ static int cmd_flip(void)
 		drmModeAtomicFree(req);
 		wait_flip_events(&pending, n);
 	}
-	dt = now() - t0;
-	for (i = 0; i < num_heads; i++) {
-		struct head *h = &heads[i];
+	return now() - t0;
+}
 
-		paint(h, NULL, h->seed + (h->shown ? SEED_FLIP : 0), REGION_ALL,
-		      true);
+/*
+ * Two streams of --count flips, the expected images written after each:
+ * with an odd count they end on different buffers, so a driver that sends
+ * flip events without changing the scanout cannot match both.
+ */
+static int cmd_flip(void)
+{
+	double dt;
+	int i, step;
+
+	setup_heads(2);
+	commit_modeset();
+	for (step = 1; step <= 2; step++) {
+		dt = flip_stream(opt.count);
+		for (i = 0; i < num_heads; i++) {
+			struct head *h = &heads[i];
+
+			paint(h, NULL, h->seed + (h->shown ? SEED_FLIP : 0),
+			      REGION_ALL, true);
+		}
+		printf("flip: step %d: %u flips in %.3f s (%.1f/s), %d heads, last fb %s\n",
+		       step, opt.count, dt, dt > 0 ? opt.count / dt : 0.0,
+		       num_heads, heads[0].shown ? "B" : "A");
+		if (!step_done(step, step == 2))
+			break;
 	}
-	printf("flip: %u flips in %.3f s (%.1f/s), %d heads, last fb %s\n",
-	       opt.count, dt, dt > 0 ? opt.count / dt : 0.0, num_heads,
-	       heads[0].shown ? "B" : "A");
-	step_done(1, true);
 	return 0;
 }
 
@@ -1073,7 +1090,8 @@ static void help(FILE *f)
 	      "  show HEAD...           light the heads in one atomic commit and hold\n"
 	      "  damage HEAD...         show (step 1), then on SIGUSR1 repaint rectangles\n"
 	      "                         and declare only them as damage (step 2)\n"
-	      "  flip HEAD...           show, then --count page flips between two fbs\n"
+	      "  flip HEAD...           show, then --count page flips between two fbs,\n"
+	      "                         then (step 2) --count more\n"
 	      "  lut HEAD...            show with GAMMA_LUT table 0 (step 1), then on\n"
 	      "                         SIGUSR1 commit GAMMA_LUT table 1 alone (step 2)\n"
 	      "  pattern WxH SEED FILE  write the expected PPM of a pattern (no device)\n"
