@@ -2,14 +2,16 @@
 # Desktop stacks on the driver under test: Weston (DRM backend, seatd) and Xorg (modesetting).
 #   Weston: a weston.ini with a known solid background and a top panel of a known colour;
 #     weston-starts (socket up, output enabled, still running), weston-screenshot (head 0
-#     shows exactly those colours: Weston really drew through KMS), weston-stops (SIGTERM ends
-#     it with status 0 and the DRM master is free again).
+#     shows exactly those colours: Weston really drew through KMS), weston-client-animates
+#     (weston-simple-damage's bouncing ball: on screen, moving, flushed to QEMU),
+#     weston-stops (SIGTERM ends it with status 0 and the DRM master is free again).
 #   Xorg: Xorg :1 with the modesetting driver forced on /dev/dri/card0; xorg-starts,
 #     xrandr-outputs (each connected sysfs connector is listed with modes and a current mode
 #     equal to the sysfs preferred mode), xorg-screenshot (xsetroot -solid paints the root
-#     window a known colour, head 0 shows it), xorg-stops.
-# Screenshots: weston.png and xorg.png (+ .ppm) in the results dir; logs weston.log,
-# Xorg.1.log, xrandr.txt.
+#     window a known colour, head 0 shows it), xorg-client-animates (a digital xclock with
+#     seconds: on screen, changing, flushed to QEMU), xorg-stops.
+# Screenshots: weston.png, xorg.png and the clients' two each (weston-client-1.png, ...) in
+# the results dir; logs weston.log, Xorg.1.log, xrandr.txt.
 # Arguments (KEY=VALUE): renderer=pixman|gl (Weston, default pixman; gl is llvmpipe through
 # GBM), xorg=0 (Weston only), limit=S (default 90: how long each stack may take to show its
 # colours under TCG).
@@ -57,6 +59,24 @@ distinct = len({pix[i:i + 3] for i in range(0, len(pix), 3 * 997)})
 print(f'{w}x{h} {" ".join(seen)} ({distinct} colours sampled)')
 sys.exit(0 if ok else 1)
 EOF
+}
+
+# animates NAME BACKGROUND...: a client that draws and animates is on head 0. Two screendumps
+# (NAME-1, NAME-2) two seconds apart must show its content and differ only where it is
+# (tools/kmstest/ppmchange.py; BACKGROUND: the desktop's own colours, RRGGBB), and at least 2
+# RESOURCE_FLUSH commands must have reached QEMU meanwhile (its trace: the suite line has
+# -trace enable=virtio_gpu_cmd_res_flush,file={results}/trace.log).
+animates() {
+	_n=$1
+	shift
+	_f1=$(trace_count "$_n-flush1" virtio_gpu_cmd_res_flush 2>&1) || { echo "$_f1"; return 1; }
+	screendump "$_n-1" 0 >/dev/null || { echo "screendump failed"; return 1; }
+	sleep 2
+	screendump "$_n-2" 0 >/dev/null || { echo "screendump failed"; return 1; }
+	_f2=$(trace_count "$_n-flush2" virtio_gpu_cmd_res_flush 2>&1) || { echo "$_f2"; return 1; }
+	echo "RESOURCE_FLUSH in QEMU's trace: $_f1 -> $_f2"
+	python3 -S "$VIRTGPU_TREE/tools/kmstest/ppmchange.py" "$R/$_n-1.ppm" "$R/$_n-2.ppm" "$@" &&
+		[ $((_f2 - _f1)) -ge 2 ]
 }
 
 # wait_shot NAME TIMEOUT SPEC...: check_shot until it passes or TIMEOUT seconds pass.
@@ -171,9 +191,17 @@ if check weston-starts weston_up; then
 	# launcher icon at the left).
 	check weston-screenshot wait_shot weston "$limit" \
 		"0.5,0.5=$WESTON_BG" "0.25,0.75=$WESTON_BG" "0.5,4px=$WESTON_PANEL" "0.75,4px=$WESTON_PANEL"
+	# A client that draws: weston-simple-damage bounces a ball, posting buffer damage.
+	WAYLAND_DISPLAY=$sock weston-simple-damage --use-damage-buffer >"$W/client.log" 2>&1 &
+	client_pid=$!
+	sleep 3
+	check weston-client-animates animates weston-client "$WESTON_BG" "$WESTON_PANEL"
+	stop_pid "$client_pid" 10 >/dev/null
+	cat "$W/client.log"
 	stopped weston-stops "$weston_pid"
 else
-	skip weston-screenshot "weston did not start"
+	fail weston-screenshot "not run: weston did not start"
+	fail weston-client-animates "not run: weston did not start"
 	kill -KILL "$weston_pid" 2>/dev/null
 fi
 stop_pid "$seatd_pid" 10 >/dev/null
@@ -248,10 +276,19 @@ if check xorg-starts xorg_up; then
 	xsetroot -solid "#$XORG_ROOT"
 	check xorg-screenshot wait_shot xorg "$limit" \
 		"0.5,0.5=$XORG_ROOT" "0.1,0.1=$XORG_ROOT" "0.9,0.9=$XORG_ROOT"
+	# A client that draws: a digital xclock with seconds, in large text.
+	xclock -digital -update 1 -strftime '%H:%M:%S' -geometry 400x120+100+100 \
+		-bg '#f0f0f0' -fg '#000080' -face 'Mono:size=48' >"$W/client.log" 2>&1 &
+	client_pid=$!
+	sleep 3
+	check xorg-client-animates animates xorg-client "$XORG_ROOT"
+	stop_pid "$client_pid" 10 >/dev/null
+	cat "$W/client.log"
 	stopped xorg-stops "$xorg_pid"
 else
-	skip xrandr-outputs "Xorg did not start"
-	skip xorg-screenshot "Xorg did not start"
+	fail xrandr-outputs "not run: Xorg did not start"
+	fail xorg-screenshot "not run: Xorg did not start"
+	fail xorg-client-animates "not run: Xorg did not start"
 	kill -KILL "$xorg_pid" 2>/dev/null
 fi
 cat "$W/xorg.out"
