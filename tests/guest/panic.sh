@@ -4,7 +4,7 @@
 # pattern. Debian's kernels are built without CONFIG_DRM_PANIC, so there the drm_panic core
 # itself never runs and only our hooks are checked; a kernel with CONFIG_DRM_PANIC_DEBUG
 # (tools/debug-kernel.sh) runs the core too (panic-core-*, below). On kernels without the
-# hooks (< 6.10) the file does not exist: one SKIP.
+# hooks (< 6.10, decided from the version) the file must not exist: one SKIP.
 #
 # For each format of formats= (default XR24,RG16,C8): vgpu-kmstest shows a framebuffer, the
 # write must succeed, the screendump must be the panic pattern pixel for pixel
@@ -51,8 +51,15 @@ screen_is() {
 
 check load load_driver || { finish; exit 0; }
 dir=$(drm_debugfs_dir)/virtgpu
+# drm_panic's plane hooks came with Linux 6.10: from the kernel's version, not the driver's files.
+if ! kernel_at_least 6.10; then
+	[ ! -e "$dir/panic_test" ] || fail panic-hooks "$dir/panic_test exists on $(uname -r) (< 6.10)"
+	skip panic-hooks "kernel $(uname -r) is older than 6.10: no drm_panic plane hooks"
+	finish
+	exit 0
+fi
 if [ ! -e "$dir/panic_test" ]; then
-	skip panic-hooks "no $dir/panic_test: kernel $(uname -r) has no drm_panic plane hooks (6.10+)"
+	fail panic-hooks "no $dir/panic_test on $(uname -r): the drm_panic hooks are missing (HAVE_DRM_PANIC probe?)"
 	finish
 	exit 0
 fi
@@ -101,8 +108,10 @@ done
 # here, so the screen is checked by colour: exactly two (the configured background and
 # foreground, black and white by default), the rarer one on at least 1000 pixels.
 core=$(drm_debugfs_dir)/drm_panic_plane_0
-if [ ! -e "$core" ]; then
-	skip panic-core "no $core: kernel $(uname -r) is built without CONFIG_DRM_PANIC_DEBUG"
+if [ "$(kconfig CONFIG_DRM_PANIC_DEBUG)" != y ]; then
+	skip panic-core "kernel $(uname -r) is built without CONFIG_DRM_PANIC_DEBUG"
+elif [ ! -e "$core" ]; then
+	fail panic-core "CONFIG_DRM_PANIC_DEBUG=y but no $core: drm_panic did not take our planes"
 else
 	for fmt in "${format_list[@]}"; do
 		name=panic-core-${fmt,,}
