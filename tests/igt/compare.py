@@ -12,7 +12,10 @@ Prints per binary: pass/fail/skip (+timeout/crash/notrun) and seconds (from igt-
 for each side, then every subtest whose outcome differs. With --expect, also checks each
 side against an expectation file (tests/igt/expect-*.txt): the subtests it does not list must
 pass (with a run directory, by default tests/igt/expect-<driver>-<series>.txt for each kernel).
-Exit status 0 (it reports; the guest runs judge). Python 3 standard library only.
+With --gate (make check), it also judges: one line per binary and kernel, "PASS|FAIL
+igt-vs-<intree>/<kernel>/<binary>", FAIL when ours passes fewer subtests than the other side
+in the same run, or either side has no results; then "N passed, N failed", and exit status 1
+on any FAIL. Without --gate it only reports (exit status 0). Python 3 standard library only.
 """
 import argparse
 import sys
@@ -89,13 +92,31 @@ def regressions(res, exp):
     return bad
 
 
+def gate(kernel, res_ours, res_other, names):
+    """[(status, name, detail)]: ours must pass at least as many subtests of each binary."""
+    no, ni = names
+    prefix = f'igt-vs-{ni}/{kernel}'
+    if res_ours is None or res_other is None:
+        side = no if res_ours is None else ni
+        return [('FAIL', f'{prefix}/results', f'no IGT results from {side}')]
+    out = []
+    binaries = list(dict.fromkeys(n.split('@', 1)[0] for n in list(res_ours) + list(res_other)))
+    for b in binaries:
+        po, pi = (sum(1 for n, o in r.items() if n.split('@', 1)[0] == b and o == 'pass')
+                  for r in (res_ours, res_other))
+        ok = po >= pi
+        out.append(('PASS' if ok else 'FAIL', f'{prefix}/{b}',
+                    f'{no} passes {po}, {ni} {pi}' + ('' if ok else f': {no} passes fewer')))
+    return out
+
+
 def compare(title, ours, intree, exp_ours=None, exp_intree=None, names=('ours', 'intree')):
     (ro, so), (ri, si) = load(ours), load(intree)
     no, ni = names
     print(f'== {title}')
     if ro is None or ri is None:
         print(f'   missing: {ours if ro is None else intree} has no igt-results.txt')
-        return
+        return ro, ri
     binaries = list(dict.fromkeys(n.split('@', 1)[0] for n in list(ro) + list(ri)))
     w = max([len(b) for b in binaries] + [len('binary')])
     print(f'{"binary":<{w}}  {no + " p/f/s":<16} {ni + " p/f/s":<16}')
@@ -118,6 +139,7 @@ def compare(title, ours, intree, exp_ours=None, exp_intree=None, names=('ours', 
             for x in bad:
                 print(f'  {x}')
     print()
+    return ro, ri
 
 
 def main():
@@ -130,6 +152,8 @@ def main():
                     help='what the two sides are called: headings and, with a run directory, '
                          'the expectation files tests/igt/expect-<name>-<series>.txt '
                          '(e.g. qemuvga,bochs for --label qemuvga-std)')
+    ap.add_argument('--gate', action='store_true',
+                    help='judge: FAIL a binary where ours passes fewer subtests (exit 1)')
     ap.add_argument('--no-expect', action='store_true',
                     help='with a run directory: do not check tests/igt/expect-<driver>-<series>.txt')
     a = ap.parse_args()
@@ -137,21 +161,37 @@ def main():
     names = a.names.split(',')
     if len(names) != 2:
         ap.error('--names wants two comma-separated names')
+    verdicts = []
     if len(a.paths) == 2:
-        compare(f'{a.paths[0]} vs {a.paths[1]}', a.paths[0], a.paths[1], eo, ei, names)
+        ro, ri = compare(f'{a.paths[0]} vs {a.paths[1]}', a.paths[0], a.paths[1], eo, ei,
+                         names)
+        verdicts += gate('given', ro, ri, names)
     elif len(a.paths) == 1:
         run = a.paths[0].resolve()
-        kernels = sorted(d for d in run.iterdir()
-                         if d.is_dir() and ((d / 'ours').is_dir() or (d / 'intree').is_dir()))
+        # A kernel counts when the other side ran this label there (ours runs on every kernel).
+        kernels = sorted(d for d in run.iterdir() if (d / 'intree' / a.label).is_dir())
         if not kernels:
-            sys.exit(f'compare: no <kernel>/ours|intree directories in {run}')
+            if a.gate:
+                print(f'FAIL igt-vs-{names[1]}/{a.label}: no {run}/<kernel>/intree/{a.label}')
+                print('0 passed, 1 failed')
+                sys.exit(1)
+            sys.exit(f'compare: no <kernel>/intree/{a.label} directories in {run}')
         for k in kernels:
             s = series(k.name)
-            compare(f'{k.name} ({a.label})', k / 'ours' / a.label, k / 'intree' / a.label,
-                    eo if eo is not None or a.no_expect else auto_expect(names[0], s),
-                    ei if ei is not None or a.no_expect else auto_expect(names[1], s), names)
+            ro, ri = compare(f'{k.name} ({a.label})', k / 'ours' / a.label,
+                             k / 'intree' / a.label,
+                             eo if eo is not None or a.no_expect else auto_expect(names[0], s),
+                             ei if ei is not None or a.no_expect else auto_expect(names[1], s),
+                             names)
+            verdicts += gate(k.name, ro, ri, names)
     else:
         ap.error('give OURS INTREE, or one run directory')
+    if a.gate:
+        for status, name, detail in verdicts:
+            print(f'{status} {name}: {detail}')
+        bad = sum(1 for v in verdicts if v[0] == 'FAIL')
+        print(f'{len(verdicts) - bad} passed, {bad} failed')
+        sys.exit(1 if bad else 0)
 
 
 if __name__ == '__main__':

@@ -19,9 +19,15 @@ Writes into --results:
                     as the binary is done (the protocol of tests/guest/lib.sh), then
                     "RESULT ... igt-total ..."
 A binary's line is PASS when every subtest the expectation file does not list passed and
-every listed one (drm-ci style "binary@subtest,Fail|Skip|Timeout|Crash|Flake") had the listed
-outcome or passed (Flake: any outcome). A listed subtest that passes is named in the detail
-("listed in expectations but passed": time to drop the line), not counted as a failure.
+every listed one (drm-ci style "binary@subtest,Fail|Skip|Timeout|Crash|Flake(A|B)") had the
+listed outcome or passed. Flake names the outcomes it tolerates: Flake(Fail), Flake(Fail|Skip).
+Whatever the expectations say, a subtest that was not run (deadline), crashed or timed out
+without a Crash/Timeout entry, or left a kernel problem or driver error line in the kernel log,
+fails its binary. A listed subtest that passes is named in the detail ("listed in expectations
+but passed": time to drop the line; tests/igt/history.py reports the ones that keep passing),
+not counted as a failure. The plan itself must be sound, else igt-plan FAILs: every binary
+lists its subtests, every filter of the test list selects something, and every expectation
+entry of a binary that ran names a subtest that ran.
 Python 3 standard library only.
 """
 import argparse
@@ -34,15 +40,16 @@ import sys
 import time
 from pathlib import Path
 
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / 'vm'))
+import vmrun  # noqa: E402   (what a kernel problem or a driver error line looks like)
+
 IGT_DIR = Path('/usr/libexec/igt-gpu-tools')
 OUTCOMES = {'SUCCESS': 'pass', 'FAIL': 'fail', 'SKIP': 'skip', 'CRASH': 'crash',
             'TIMEOUT': 'timeout', 'ABORT': 'crash'}
 EXIT_CODES = {0: 'pass', 77: 'skip', 78: 'timeout', 98: 'fail', 112: 'crash'}
-DMESG_BAD = re.compile(
-    r'WARNING:|BUG:|kernel BUG at|Oops|KASAN|UBSAN:|refcount_t|lockdep|'
-    r'possible circular locking|INFO: task .* blocked|general protection fault|'
-    r'Call Trace:|Kernel panic')
-EXPECT_KINDS = ('Fail', 'Skip', 'Timeout', 'Crash', 'Flake')
+EXPECT_KINDS = ('Fail', 'Skip', 'Timeout', 'Crash')
+FLAKE_OUTCOMES = ('Fail', 'Skip')   # what a Flake(...) entry may tolerate
 
 
 def parse_testlist(path):
@@ -68,14 +75,14 @@ def parse_testlist(path):
     return entries
 
 
-def select(subtests, filters):
-    chosen = []
-    for f in filters:
-        if f.startswith('!'):
-            chosen = [s for s in chosen if not fnmatch.fnmatchcase(s, f[1:])]
-        else:
-            chosen += [s for s in subtests if fnmatch.fnmatchcase(s, f) and s not in chosen]
-    return chosen
+def parse_kind(text):
+    """'Fail' -> 'Fail'; 'Flake(Fail|Skip)' -> ('Flake', {'fail', 'skip'}); else None."""
+    if text in EXPECT_KINDS:
+        return text
+    m = re.fullmatch(r'Flake\(([A-Za-z|]+)\)', text)
+    if m and all(o in FLAKE_OUTCOMES for o in m[1].split('|')):
+        return ('Flake', frozenset(o.lower() for o in m[1].split('|')))
+    return None
 
 
 def parse_expect(path):
@@ -83,18 +90,25 @@ def parse_expect(path):
     exp = {}
     if not path or not Path(path).exists():
         return exp
+    want = '|'.join(EXPECT_KINDS) + '|Flake(' + '|'.join(FLAKE_OUTCOMES) + ')'
     for n, line in enumerate(Path(path).read_text().splitlines(), 1):
         line = line.split('#', 1)[0].strip()
         if not line:
             continue
-        name, _, kind = line.rpartition(',')
-        if kind not in EXPECT_KINDS or '@' not in name:
-            sys.exit(f'{path}:{n}: want "binary@subtest,{"|".join(EXPECT_KINDS)}"')
-        if exp.get(name, kind) != kind:
-            print(f'{path}:{n}: {name} listed again, now as {kind} (was {exp[name]}): '
-                  f'the later line wins', file=sys.stderr)
+        name, _, text = line.rpartition(',')
+        kind = parse_kind(text)
+        if kind is None or '@' not in name:
+            sys.exit(f'{path}:{n}: want "binary@subtest,{want}" (a Flake names the '
+                     f'outcomes it tolerates, of {", ".join(FLAKE_OUTCOMES)})')
+        if name in exp:
+            sys.exit(f'{path}:{n}: {name} is listed twice')
         exp[name] = kind
     return exp
+
+
+def kind_name(kind):
+    return kind if isinstance(kind, str) or kind is None else \
+        'Flake(' + '|'.join(sorted(o.capitalize() for o in kind[1])) + ')'
 
 
 def expected(exp, name):
@@ -106,23 +120,62 @@ def expected(exp, name):
     return None
 
 
-def judge(kind, outcome):
-    """'ok', 'regression' or 'fixed' (listed as not passing, but passed)."""
+def judge(kind, outcome, dmesg=False):
+    """'ok', 'regression' or 'fixed' (listed as not passing, but passed).
+
+    Never ok: a subtest that was not run, or left a kernel problem or driver error line;
+    a crash or timeout unless listed as exactly that."""
+    if dmesg or outcome == 'notrun':
+        return 'regression'
     if outcome == 'pass':
-        return 'ok' if kind in (None, 'Flake') else 'fixed'
+        return 'ok' if kind is None else 'fixed'
     if kind is None:
         return 'regression'
-    return 'ok' if kind == 'Flake' or kind.lower() == outcome else 'regression'
+    if isinstance(kind, tuple):
+        return 'ok' if outcome in kind[1] else 'regression'
+    return 'ok' if kind.lower() == outcome else 'regression'
+
+
+def stale_expectations(exp, planned):
+    """Entries of binaries that ran which name no subtest that ran: the subtest is gone from
+    IGT, or the test list no longer selects it."""
+    ran = {n.split('@', 1)[0] for n in planned}
+    return [pat for pat in exp if pat.split('@', 1)[0] in ran and
+            not any(fnmatch.fnmatchcase(n, pat) for n in planned)]
+
+
+def select(subtests, filters):
+    """(chosen subtests, filters that selected nothing)."""
+    chosen, idle = [], []
+    for f in filters:
+        if f.startswith('!'):
+            chosen = [s for s in chosen if not fnmatch.fnmatchcase(s, f[1:])]
+        else:
+            hits = [s for s in subtests if fnmatch.fnmatchcase(s, f)]
+            if not hits:
+                idle.append(f)
+            chosen += [s for s in hits if s not in chosen]
+    return chosen, idle
 
 
 def list_subtests(binary):
-    out = subprocess.run([str(IGT_DIR / binary), '--list-subtests'], stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL, text=True, timeout=60)
-    return [s for s in out.stdout.split() if s]
+    """(subtests, None) or (None, why the listing failed)."""
+    try:
+        out = subprocess.run([str(IGT_DIR / binary), '--list-subtests'],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return None, f'--list-subtests: {e}'
+    subs = [x for x in out.stdout.split() if x]
+    if out.returncode != 0:
+        return None, f'--list-subtests exited {out.returncode}: {out.stderr.strip()[-200:]}'
+    if not subs:
+        return None, '--list-subtests listed nothing'
+    return subs, None
 
 
 class Kmsg:
-    """New kernel log lines since the last call (reads /dev/kmsg non-blocking)."""
+    """New kernel log records since the last call, as (level, text) (/dev/kmsg, non-blocking)."""
 
     def __init__(self):
         try:
@@ -143,8 +196,18 @@ class Kmsg:
             if not rec:
                 break
             head, _, text = rec.partition(';')
-            lines.append(text.rstrip('\n'))
+            prio = head.split(',', 1)[0]
+            level = int(prio) & 7 if prio.isdigit() else None
+            lines.append((level, text.split('\n', 1)[0]))
         return lines
+
+    @staticmethod
+    def problems(lines):
+        """Kernel problems and driver error lines (what fails a boot's dmesg checks)."""
+        return [t for level, t in lines if vmrun.DMESG_BAD.search(t) or
+                vmrun.DRM_ERROR.search(t) or
+                (vmrun.DRIVER_LINE.search(t) and level is not None and
+                 level <= vmrun.WARN_LEVEL)]
 
 
 def run_subtest(binary, subtest, timeout, log, env):
@@ -216,21 +279,37 @@ def main():
     start = time.monotonic()
 
     # Merge the test list per binary, keeping the order of first appearance.
-    plan = {}   # binary -> [(subtest, timeout, settle)]
+    plan = {}   # binary -> [(subtest, timeout, settle)], or the reason it cannot run
+    plan_errors = []
     for binary, opts, filters in parse_testlist(a.testlist):
         if only and binary not in only:
             continue
+        if isinstance(plan.get(binary), str):
+            continue
         if not (IGT_DIR / binary).exists():
-            plan.setdefault(binary, None)
+            plan[binary] = f'{IGT_DIR / binary} not installed'
             continue
-        if plan.get(binary, []) is None:
+        subs, why = list_subtests(binary)
+        if why:
+            plan[binary] = why
             continue
-        subs = list_subtests(binary)
+        chosen, idle = select(subs, ['*'] if a.all else filters)
+        plan_errors += [f'{binary}: filter {f!r} selects no subtest (gone from IGT?)'
+                        for f in idle]
         have = {s for s, _, _ in plan.get(binary, [])}
-        for s in select(subs, ['*'] if a.all else filters):
+        for s in chosen:
             if s not in have:
                 t = a.timeout or opts['timeout'] or a.default_timeout
                 plan.setdefault(binary, []).append((s, t, opts['settle']))
+    planned = [f'{b}@{s}' for b, subs in plan.items() if isinstance(subs, list)
+               for s, _, _ in subs]
+    plan_errors += [f'expectation {e} names no subtest that runs' for e in
+                    stale_expectations(exp, planned)]
+    plan_errors += [f'{b}: {why}' for b, why in plan.items() if isinstance(why, str)]
+    result_line(a.results, 'FAIL' if plan_errors else 'PASS', 'igt-plan',
+                '; '.join(plan_errors) if plan_errors else
+                f'{len(planned)} subtests of {len(plan)} binaries, '
+                f'{len(exp)} expectation entries all in use')
 
     res_f = open(a.results / 'igt-results.txt', 'a')
     tim_f = open(a.results / 'igt-timings.txt', 'a')
@@ -238,8 +317,8 @@ def main():
     totals = dict(pass_=0, fail=0, skip=0, other=0)
     bad_bins = []
     for binary, subs in plan.items():
-        if subs is None:
-            result_line(a.results, 'FAIL', binary, f'{IGT_DIR / binary} not installed')
+        if isinstance(subs, str):
+            result_line(a.results, 'FAIL', binary, subs)
             bad_bins.append(binary)
             continue
         bstart = time.monotonic()
@@ -248,6 +327,7 @@ def main():
         with open(logdir / f'{binary}.log', 'a') as log:
             for sub, timeout, settle in subs:
                 name = f'{binary}@{sub}'
+                bad = []
                 if a.deadline and time.monotonic() - start > a.deadline:
                     outcome, secs = 'notrun', 0.0
                 else:
@@ -255,10 +335,10 @@ def main():
                         subprocess.run(['udevadm', 'settle', '--timeout=10'])
                     kmsg.new_lines()
                     outcome, secs = run_subtest(binary, sub, timeout, log, env)
-                    bad = [l for l in kmsg.new_lines() if DMESG_BAD.search(l)]
+                    bad = Kmsg.problems(kmsg.new_lines())
                     if bad:
                         dmesg_subs.append(sub)
-                        dmesg_f.write(''.join(f'{name}: {l}\n' for l in bad))
+                        dmesg_f.write(''.join(f'{name}: {x}\n' for x in bad))
                         dmesg_f.flush()
                 res_f.write(f'{name} {outcome}\n')
                 res_f.flush()
@@ -267,11 +347,12 @@ def main():
                 print(f'igt: {name} {outcome} {secs:.1f}s', flush=True)
                 counts[outcome] = counts.get(outcome, 0) + 1
                 kind = expected(exp, name)
-                verdict = judge(kind, outcome)
+                verdict = judge(kind, outcome, bool(bad))
                 if verdict == 'fixed':
                     fixed.append(sub)
                 elif verdict == 'regression':
-                    regressions.append(f'{sub}={outcome}' + (f'(expected-{kind})' if kind else ''))
+                    regressions.append(f'{sub}={outcome}' + ('+dmesg' if bad else '') +
+                                       (f'(expected-{kind_name(kind)})' if kind else ''))
         p, f, s = counts.get('pass', 0), counts.get('fail', 0), counts.get('skip', 0)
         other = ' '.join(f'{v} {k}' for k, v in sorted(counts.items())
                          if k not in ('pass', 'fail', 'skip'))
@@ -282,7 +363,7 @@ def main():
         if fixed:
             detail += '; listed in expectations but passed: ' + ' '.join(fixed)
         if dmesg_subs:
-            detail += '; kernel warnings after: ' + ' '.join(dmesg_subs)
+            detail += '; kernel log problems after: ' + ' '.join(dmesg_subs)
         result_line(a.results, 'FAIL' if regressions else 'PASS', binary, detail)
         if regressions:
             bad_bins.append(binary)
@@ -296,7 +377,7 @@ def main():
               + (Path(a.expect).name if a.expect and Path(a.expect).exists() else 'none'))
     if bad_bins:
         detail += '; failing: ' + ' '.join(bad_bins)
-    result_line(a.results, 'FAIL' if bad_bins else 'PASS', 'igt-total', detail)
+    result_line(a.results, 'FAIL' if bad_bins or plan_errors else 'PASS', 'igt-total', detail)
 
 
 if __name__ == '__main__':

@@ -6,7 +6,9 @@
 
 RESULTS: igt-results.txt files (or directories holding one) of runs of the same driver and
 kernel. Every subtest that did not pass in all of them gets a line "binary@subtest,Kind":
-Fail/Skip/Timeout/Crash when every run agrees, Flake when runs disagree (including one pass).
+Fail/Skip/Timeout/Crash when every run agrees, Flake(Fail|Skip) naming the non-passing
+outcomes seen when runs disagree (including one pass); a subtest that crashed or timed out in
+only some runs is printed to stderr, not written: a Flake cannot tolerate those.
 Subtests that passed everywhere are left out: igt_run.py requires unlisted subtests to pass.
 """
 import argparse
@@ -34,7 +36,8 @@ def main():
 
     def in_list(name):
         binary, sub = name.split('@', 1)
-        return listed is None or any(igt_run.select([sub], f) for f in listed.get(binary, []))
+        return listed is None or any(igt_run.select([sub], f)[0]
+                                     for f in listed.get(binary, []))
 
     seen = {}   # name -> set of outcomes, in first-seen order
     for r in a.results:
@@ -49,7 +52,12 @@ def main():
         if outcomes == {'pass'} or not in_list(name):
             continue
         if len(outcomes) > 1:
-            kind = 'Flake'
+            bad = sorted(KIND.get(o, o) for o in outcomes - {'pass'})
+            if any(o not in igt_run.FLAKE_OUTCOMES for o in bad):
+                print(f'mkexpect: {name}: {sorted(outcomes)}: a flake with a crash, timeout '
+                      f'or notrun: not written', file=sys.stderr)
+                continue
+            kind = 'Flake(' + '|'.join(bad) + ')'
         else:
             kind = KIND.get(next(iter(outcomes)))
             if kind is None:   # notrun: the run hit its deadline; not an expectation
