@@ -14,6 +14,7 @@ PKGS=(
 	qemu-system-x86 qemu-system-gui qemu-utils xvfb xdotool x11-apps xauth
 	imagemagick python3 libdrm-dev pkg-config perl linux-source-6.12
 	linux-image-amd64 linux-headers-amd64
+	clang libclang-rt-14-dev
 )
 
 need_update=0

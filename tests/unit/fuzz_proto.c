@@ -52,11 +52,13 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	for (i = 0; !ret && i < num_scanouts; i++) {
 		const struct virtgpu_scanout_info *s = &out[i];
 
+		/* Heads may sit side by side: only the size is bounded by MAX_DIM. */
 		if (s->enabled)
-			require(s->width && s->height && s->x <= VIRTGPU_MAX_DIM &&
-				s->y <= VIRTGPU_MAX_DIM &&
-				s->width <= VIRTGPU_MAX_DIM - s->x &&
-				s->height <= VIRTGPU_MAX_DIM - s->y);
+			require(s->width && s->height &&
+				s->width <= VIRTGPU_MAX_DIM &&
+				s->height <= VIRTGPU_MAX_DIM &&
+				s->x <= VIRTGPU_MAX_LAYOUT &&
+				s->y <= VIRTGPU_MAX_LAYOUT);
 		else
 			require(!s->x && !s->y && !s->width && !s->height);
 	}
