@@ -24,7 +24,7 @@ modules:
 	$(MAKE) -C $(KDIR) M=$(BUILD) modules
 
 modules-all:
-	@set -e; for k in $$(tools/kernels.sh); do \
+	@set -e; ks=$$(tools/kernels.sh); for k in $$ks; do \
 		$(MAKE) --no-print-directory KVER=$$k KDIR=/lib/modules/$$k/build modules; \
 	done
 

@@ -10,9 +10,12 @@ test -> ours / intree comes before it. Results: tests/out/<timestamp>/<kernel>/<
 """
 import argparse
 import datetime
+import functools
 import json
+import re
 import shlex
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -21,30 +24,45 @@ import vmrun  # noqa: E402
 
 SUITE = vmrun.TREE / 'tests/guest/suite.d'   # every *.txt in it, in name order
 OUT = vmrun.TREE / 'tests/out'
-SERIES = ('6.1', '6.12')   # supported: the newest installed kernel of each Debian series
+
+
+@functools.lru_cache(maxsize=None)
+def series():
+    """{name: regex} of the supported kernel series, from tools/kernels.sh (the one place)."""
+    out = subprocess.run([str(vmrun.TREE / 'tools/kernels.sh'), 'series'], check=True,
+                         stdout=subprocess.PIPE, text=True).stdout
+    return dict(line.split(' ', 1) for line in out.splitlines() if line)
 
 
 def matches(kver, spec):
     """'6.1' matches 6.1.0-56-amd64 but not 6.12.x; an exact release matches itself.
 
-    A series picks only Debian's own -amd64 builds: a kernel built here (make debug-kernel's
-    6.12.x-vgpu-debug) sorts after them and must never be taken for the supported one.
+    A series picks only Debian's own builds (tools/kernels.sh): a kernel built here (make
+    debug-kernel's 6.12.x-vgpu-debug) must never be taken for the supported one.
     """
     if kver == spec:
         return True
-    return (kver.startswith(spec + '.') or kver.startswith(spec + '-')) and kver.endswith('-amd64')
+    pattern = series().get(spec)
+    return bool(pattern and re.search(pattern, kver))
 
 
 def select_kernels(specs):
+    """Every kernel the specs name must be installed (bootable) and have our modules built;
+    otherwise the suite stops, saying which is missing."""
     installed = vmrun.installed_kernels()
     chosen = []
     for spec in specs.split(','):
-        for s in (SERIES if spec == 'all' else (spec,)):
+        for s in (list(series()) if spec == 'all' else (spec,)):
             found = [k for k in installed if matches(k, s)]
             if not found:
-                sys.exit(f'suite: no installed kernel matches {s!r} (have: {installed})')
+                sys.exit(f'suite: FAIL: no installed kernel matches {s!r} (have: {installed}); '
+                         f'run make setup')
             if found[-1] not in chosen:
                 chosen.append(found[-1])
+    for k in chosen:
+        for ko in ('virtgpu.ko', 'qemuvga.ko'):
+            if not (vmrun.TREE / 'build' / k / ko).exists():
+                sys.exit(f'suite: FAIL: build/{k}/{ko} is not built (make modules-all)')
     return chosen
 
 
