@@ -5,7 +5,9 @@
 #   make modules-all             build for every supported kernel installed
 #   make setup                   install what the build and tests need
 #   make run                     boot a guest with the module, screenshot it
-#   make check                   every test
+#   make check                   every test (under 60 minutes)
+#   make check-full              make check, long fuzzing, in-tree IGT on every kernel, mutants
+#   make check-debug             guest tests on a KASAN/lockdep/kmemleak kernel (built once)
 #   make compare                 the guest tests on our driver and the in-tree one
 #   make bench                   display benchmark, ours and in-tree side by side
 #   make debug-kernel            build a KASAN/lockdep/drm_panic 6.12 guest kernel (optional)
@@ -14,8 +16,8 @@ KVER ?= $(shell tools/kernels.sh default)
 KDIR ?= /lib/modules/$(KVER)/build
 BUILD := $(CURDIR)/build/$(KVER)
 
-.PHONY: all modules modules-all guest-tools clean setup run check compare bench unit \
-	debug-kernel
+.PHONY: all modules modules-all guest-tools clean setup run check check-full check-debug \
+	compare bench unit debug-kernel
 
 all: modules
 
@@ -44,6 +46,12 @@ run: setup
 
 check: setup
 	tests/check.sh
+
+check-full: setup
+	FULL=1 tests/check.sh
+
+check-debug: setup
+	STAGES=debug tests/check.sh
 
 compare: setup modules-all guest-tools
 	python3 tests/vm/suite.py --driver both

@@ -6,13 +6,24 @@
 #   build     warning-free W=1 + sparse builds on every supported kernel, checkpatch
 #   guest     QEMU guests on every supported kernel (tests/guest/suite.d/*.txt), then IGT
 #             of ours against the in-tree drivers' in the same run (fewer passes: FAIL)
+#   mutants   (make check-full) deliberately broken copies of the tree must each be caught
+#   debug     (make check-debug) a KASAN/lockdep/kmemleak 6.12 guest kernel, built once, and
+#             the guest boots of DEBUG_ONLY on it
 # A failed build stops make check at once: no guest may test a stale module.
 # STAGES="unit build" limits the run; SUITE_ARGS are passed to tests/vm/suite.py;
-# FUZZ_RUNS sets the fuzzer's inputs (make check-full runs more).
+# FUZZ_RUNS sets the fuzzer's inputs. FULL=1 (make check-full): 50M fuzz inputs, the in-tree
+# IGT comparison on every kernel, and the mutants stage.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
+if [ -n "${FULL:-}" ]; then
+	STAGES=${STAGES:-unit harness build guest mutants}
+	FUZZ_RUNS=${FUZZ_RUNS:-50000000}
+	COMPARE_KERNELS=all
+fi
 STAGES=${STAGES:-unit harness build guest}
+COMPARE_KERNELS=${COMPARE_KERNELS:-6.12}
+DEBUG_ONLY=${DEBUG_ONLY:-probe-1head console pixels-update panic desktop cursor}
 passed=0 failed=0 skipped=0
 start=$(date +%s)
 
@@ -81,8 +92,9 @@ stage_build() {
 		out=$(make --no-print-directory KVER="$k" KDIR="/lib/modules/$k/build" \
 			W=1 C=2 modules 2>&1)
 		rc=$?
-		[ "$rc" = 0 ] && [ -f "build/$k/virtgpu.ko" ] && [ -f "build/$k/qemuvga.ko" ] ||
+		if [ "$rc" != 0 ] || [ ! -f "build/$k/virtgpu.ko" ] || [ ! -f "build/$k/qemuvga.ko" ]; then
 			abort "build/$k" "$(echo "$out" | grep -E 'error|Error' | head -n 5)"
+		fi
 		warn=$(echo "$out" | grep -E 'warning:|error:' | head -n 5)
 		result 0 "build/$k/virtgpu.ko"
 		result 0 "build/$k/qemuvga.ko"
@@ -119,8 +131,8 @@ for stage in $STAGES; do
 		if [ -z "${SUITE_ARGS:-}" ]; then
 			# The in-tree driver's own IGT verdicts are shown, not counted; what counts is
 			# that ours passes at least as much of each binary in the same run.
-			echo "=== in-tree virtio_gpu, IGT on 6.12, beside ours"
-			python3 tests/vm/suite.py --driver intree --kernels 6.12 --only igt \
+			echo "=== in-tree virtio_gpu, IGT on $COMPARE_KERNELS, beside ours"
+			python3 tests/vm/suite.py --driver intree --kernels "$COMPARE_KERNELS" --only igt \
 				--out "$out" 2>&1 | grep -E '^(PASS|FAIL|SKIP) ' |
 				sed 's/^/intree: /'
 			run_counted igt-vs-intree python3 tests/igt/compare.py "$out" --no-expect --gate
@@ -129,6 +141,19 @@ for stage in $STAGES; do
 				--label qemuvga-std --names qemuvga,bochs --no-expect --gate
 			python3 tests/igt/history.py
 		fi
+		;;
+	mutants) run_counted mutants python3 tests/mutants/run.py ;;
+	debug)
+		k=$(tools/debug-kernel.sh | tail -n 1) || abort debug/kernel "tools/debug-kernel.sh failed"
+		out=$(make --no-print-directory KVER="$k" modules guest-tools 2>&1) ||
+			abort "build/$k" "$(echo "$out" | grep -Ei 'error' | head -n 5)"
+		# acpi=noirq: under KASAN and TCG, ACPI interrupt routing stalls each virtio-pci
+		# device for 30 s; kasan_multi_shot: every report, not just the first.
+		# shellcheck disable=SC2046
+		run_counted debug python3 tests/vm/suite.py --driver ours --kernels "$k" \
+			--append "acpi=noirq kasan_multi_shot" --timeout 1800 \
+			--out "tests/out/debug-$(date +%Y%m%d-%H%M%S)" \
+			$(printf -- '--only %s ' $DEBUG_ONLY)
 		;;
 	*) echo "unknown stage $stage" >&2; exit 2 ;;
 	esac

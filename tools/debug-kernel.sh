@@ -1,6 +1,6 @@
 #!/bin/bash
 # Build and install a debug 6.12 guest kernel from Debian's linux-source-6.12: KASAN,
-# lockdep (PROVE_LOCKING) and DEBUG_OBJECTS, plus CONFIG_DRM_PANIC with its debugfs trigger,
+# lockdep (PROVE_LOCKING), kmemleak and DEBUG_OBJECTS, plus CONFIG_DRM_PANIC with its debugfs trigger,
 # which Debian's own kernels lack. Not part of `make check` (about 15 min on 2 cores, a
 # 2.5 GB tree in /var/cache/virtgpu); the guest tests then run on it by name:
 #   tools/debug-kernel.sh            # prints the release, e.g. 6.12.57-vgpu-debug
@@ -34,9 +34,10 @@ scripts/config --set-str LOCALVERSION -vgpu-debug -d LOCALVERSION_AUTO \
 	-e DRM_PANIC -e DRM_PANIC_DEBUG -e DEBUG_FS \
 	-m VIRTIO_PCI -m NET_9P -m NET_9P_VIRTIO -m 9P_FS -e 9P_FS_POSIX_ACL \
 	-e OVERLAY_FS -e TMPFS -e DEVTMPFS -e DEVTMPFS_MOUNT \
-	-e KASAN -e KASAN_GENERIC -e KASAN_INLINE -e PROVE_LOCKING -e DEBUG_OBJECTS
+	-e KASAN -e KASAN_GENERIC -e KASAN_INLINE -e PROVE_LOCKING -e DEBUG_OBJECTS \
+	-e DEBUG_KMEMLEAK -d DEBUG_KMEMLEAK_DEFAULT_OFF
 make -s olddefconfig
-for opt in DRM_PANIC DRM_PANIC_DEBUG KASAN PROVE_LOCKING; do
+for opt in DRM_PANIC DRM_PANIC_DEBUG KASAN PROVE_LOCKING DEBUG_KMEMLEAK; do
 	grep -q "^CONFIG_$opt=y" .config || { echo "CONFIG_$opt did not stick" >&2; exit 1; }
 done
 

@@ -206,8 +206,25 @@ drm_debugfs_dir() {
 }
 
 # finish: the end marker; call it last. Without it the host reports the run as failed.
+# On a kernel with kmemleak (make check-debug): leaks that name a driver under test fail.
+_kmemleak_result() {
+	_kl=/sys/kernel/debug/kmemleak
+	[ -w "$_kl" ] || return 0
+	echo scan >"$_kl" 2>/dev/null
+	sleep 1
+	echo scan >"$_kl" 2>/dev/null	# a second scan: leaks must survive two to be reported
+	cat "$_kl" >/tmp/kmemleak.txt
+	if grep -Eq '\[(virtgpu|qemuvga|virtio_gpu|drm|drm_kms_helper)\]' /tmp/kmemleak.txt; then
+		fail kmemleak "$(grep -c 'unreferenced object' /tmp/kmemleak.txt) suspected leaks, one in a DRM/driver module: $(grep -Em1 '\[(virtgpu|qemuvga|virtio_gpu|drm|drm_kms_helper)\]' /tmp/kmemleak.txt)"
+		cat /tmp/kmemleak.txt
+	else
+		pass kmemleak "$(grep -c 'unreferenced object' /tmp/kmemleak.txt) suspected leaks, none in a DRM/driver module"
+	fi
+}
+
 finish() {
 	_commands_result
+	_kmemleak_result
 	date +%s >"$VIRTGPU_RESULTS/finished"
 	echo "VIRTGPU-FINISHED"
 }

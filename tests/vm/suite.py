@@ -46,9 +46,9 @@ def matches(kver, spec):
     return bool(pattern and re.search(pattern, kver))
 
 
-def select_kernels(specs):
-    """Every kernel the specs name must be installed (bootable) and have our modules built;
-    otherwise the suite stops, saying which is missing."""
+def resolve_kernels(specs):
+    """The kernel releases 'all', '6.1,6.12' or exact releases name; every one must be
+    installed (bootable), otherwise the suite stops, saying which is missing."""
     installed = vmrun.installed_kernels()
     chosen = []
     for spec in specs.split(','):
@@ -59,6 +59,12 @@ def select_kernels(specs):
                          f'run make setup')
             if found[-1] not in chosen:
                 chosen.append(found[-1])
+    return chosen
+
+
+def select_kernels(specs):
+    """resolve_kernels(), and each must have our modules built."""
+    chosen = resolve_kernels(specs)
     for k in chosen:
         for ko in ('virtgpu.ko', 'qemuvga.ko'):
             if not (vmrun.TREE / 'build' / k / ko).exists():

@@ -128,6 +128,43 @@ class DriverErrors(unittest.TestCase):
             self.assertTrue(a['why'])
 
 
+class Trace(unittest.TestCase):
+    """QEMU trace counts served to the guest (vmrun.TraceCounter)."""
+    NINEP, GPU = '0x5600000000a0', '0x5600000000b0'
+
+    def notify(self, vdev, n=0):
+        return f'virtio_queue_notify vdev {vdev} n {n} vq 0x7f0000000000\n'
+
+    def test_gpu_told_from_9p_and_read_incrementally(self):
+        with tempfile.TemporaryDirectory() as d:
+            log = Path(d, 'trace.log')
+            log.write_text(self.notify(self.NINEP) * 5 + self.notify(self.GPU) +
+                           'virtio_gpu_cmd_res_flush res 0x1, x 0, y 0, w 8, h 8\n' +
+                           self.notify(self.NINEP) + self.notify(self.GPU, 1) +
+                           self.notify(self.GPU) + 'virtio_gpu_cmd_set_scanout id 0\n' +
+                           self.notify(self.GPU)[:20])   # a line still being written
+            t = vmrun.TraceCounter()
+            t.feed(log)
+            self.assertEqual(t.gpu_notifies(), 2)
+            self.assertEqual(t.events['virtio_gpu_cmd_res_flush'], 1)
+            with open(log, 'a') as f:
+                f.write(self.notify(self.GPU)[20:] + self.notify(self.GPU) +
+                        'virtio_gpu_cmd_res_flush res 0x1, x 0, y 0, w 8, h 8\n')
+            t.feed(log)
+            self.assertEqual((t.gpu_notifies(), t.events['virtio_gpu_cmd_res_flush']), (4, 2))
+
+    def test_no_gpu_commands_is_an_error(self):
+        with tempfile.TemporaryDirectory() as d:
+            log = Path(d, 'trace.log')
+            log.write_text(self.notify(self.NINEP))
+            t = vmrun.TraceCounter()
+            t.feed(log)
+            with self.assertRaises(RuntimeError):
+                t.gpu_notifies()
+            with self.assertRaises(RuntimeError):
+                t.feed(Path(d, 'missing.log'))
+
+
 class Png(unittest.TestCase):
     def decode(self, data):
         """IHDR and the unfiltered RGB rows of a PNG written by ppm_to_png."""
