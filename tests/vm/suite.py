@@ -146,6 +146,9 @@ def main():
         for t in s['tests']:
             print(vmrun.format_test(s['prefix'], t['status'], t['name'], t['detail']),
                   flush=True)
+        if s.get('retried'):
+            print(f'note: {s["prefix"]}: booted twice, the first boot died before the test: '
+                  f'{s["retried"]}', flush=True)
         summaries.append(s)
     (out / 'summary.json').write_text(json.dumps(summaries, indent=1) + '\n')
 

@@ -88,6 +88,27 @@ DRIVER_OK = """\
 """
 
 
+class EarlyCrash(unittest.TestCase):
+    """A guest whose kernel died before the test script started is booted again."""
+
+    def crash(self, text):
+        with tempfile.TemporaryDirectory() as d:
+            Path(d, 'serial.log').write_text(text)
+            return vmrun.early_crash(Path(d))
+
+    def test_boot_crash(self):
+        self.assertIn('Oops: int3', self.crash(
+            '[    1.4] amd_pstate: the _CPC object is not present\n'
+            '[    1.5] Oops: int3: 0000 [#1] PREEMPT SMP NOPTI\n'))
+
+    def test_crash_after_the_test_started_counts(self):
+        self.assertIsNone(self.crash('init: running tests/guest/probe.sh (driver ours)\n'
+                                     '[    9.0] BUG: kernel NULL pointer dereference\n'))
+
+    def test_clean_boot(self):
+        self.assertIsNone(self.crash('[    1.4] amd_pstate: the _CPC object is not present\n'))
+
+
 class DriverErrors(unittest.TestCase):
     def scan(self, text, name='dmesg-levels.txt', label='probe', driver='ours', allow=()):
         with tempfile.TemporaryDirectory() as d:
