@@ -516,9 +516,15 @@ def boot_once(kernel=None, devices=(), vga='none', driver='ours', script=None, r
     qmp_path = rundir / 'qmp.sock'
     # loglevel=5: warnings and worse also reach the serial log (our fallback if the guest
     # dies before saving dmesg); log_buf_len: long IGT runs must not wrap the kernel log.
+    # QEMU 7.2 resets virtio-gpu-gl's GL scanouts from the vCPU thread that wrote the reset
+    # (virtio_gpu_virgl_reset_scanout -> sdl2_gl_scanout_disable) and now and then crashes in
+    # the GL library when it does; Linux 6.12 resets virtio devices at power-off. So a guest
+    # with a GL display does not power off: it leaves a marker and QEMU is told to quit.
+    gl = 'gl=on' in display
     cmdline = ('console=ttyS0 loglevel=5 panic=-1 log_buf_len=8M '
                'modprobe.blacklist=virtio_gpu '
                f'virtgpu.script={script} virtgpu.driver={driver} ' +
+               ('virtgpu.halt=host ' if gl else '') +
                ''.join(f'virtgpu.arg={a} ' for a in script_args) + append).strip()
     cmd = ['qemu-system-x86_64', '-accel', 'tcg', '-cpu', 'max', '-m', mem,
            '-smp', str(smp), '-nodefaults', '-vga', vga, '-display', display, '-no-reboot',
@@ -542,7 +548,7 @@ def boot_once(kernel=None, devices=(), vga='none', driver='ours', script=None, r
     reqs = Requests(results, qmp_path, gpu_id, xdisplay)
     say(f'booting {kernel} ({driver}) with {script}; results in {results}')
     start = time.monotonic()
-    timed_out = False
+    timed_out = quit_sent = False
     qemu = None
     try:
         with open(results / 'qemu.log', 'w') as qlog:
@@ -557,6 +563,12 @@ def boot_once(kernel=None, devices=(), vga='none', driver='ours', script=None, r
                 qemu.wait()
                 break
             reqs.poll()
+            if gl and (results / 'halt-requested').exists() and not quit_sent:
+                quit_sent = True   # if QMP fails, the guest powers off by itself in 60 s
+                try:
+                    reqs.qmp_cmd('quit')
+                except (OSError, RuntimeError) as e:
+                    say(f'QMP quit failed ({e}); waiting for the guest to power off')
             time.sleep(0.2)
     finally:
         if qemu and qemu.poll() is None:   # interrupted: do not leave QEMU running
