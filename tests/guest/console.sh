@@ -23,7 +23,12 @@ fbdev_bound() {
 	done
 	return 1
 }
-check console-fbdev fbdev_bound
+if ! check console-fbdev fbdev_bound; then
+	fail console-text "not run: no fbdev console on the driver"
+	fail console-update "not run: no fbdev console on the driver"
+	finish
+	exit 0
+fi
 
 # The text grid and its cells: rows and columns from the tty, pixels from the fb.
 read -r rows cols <<<"$(stty -F "$TTY" size)"
