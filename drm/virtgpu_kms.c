@@ -34,6 +34,13 @@ static void virtgpu_commit_tail(struct drm_atomic_state *state)
 	 * better than the 100 ms vblank-count wait would.
 	 */
 	drm_atomic_helper_wait_for_flip_done(dev, state);
+	/*
+	 * flip_done completes just before the event joins the file's queue,
+	 * both under event_lock: taking the lock once means a blocking commit
+	 * never returns before poll() can see its event.
+	 */
+	spin_lock_irq(&dev->event_lock);
+	spin_unlock_irq(&dev->event_lock);
 	drm_atomic_helper_cleanup_planes(dev, state);
 }
 
