@@ -210,8 +210,16 @@ class Kmsg:
                  level <= vmrun.WARN_LEVEL)]
 
 
+def failure_reason(text):
+    """IGT's own words for a failed subtest ("where: assertion"), or ''."""
+    where = re.search(r'Test assertion failure function (\S+), file \S*?([^/\s]+:\d+)', text)
+    what = re.search(r'Failed assertion: (.*)', text)
+    return ': '.join(x for x in ((f'{where[1]}@{where[2].rstrip(":")}' if where else ''),
+                                 (what[1].strip() if what else '')) if x)
+
+
 def run_subtest(binary, subtest, timeout, log, env):
-    """Returns (outcome, seconds)."""
+    """Returns (outcome, seconds, failure reason)."""
     log.write(f'===== {binary} --run-subtest {subtest} (timeout {timeout:g}s)\n')
     log.flush()
     start = time.monotonic()
@@ -244,7 +252,7 @@ def run_subtest(binary, subtest, timeout, log, env):
         outcome = EXIT_CODES.get(p.returncode, 'fail')
     log.write(f'===== {binary}@{subtest}: {outcome} in {secs:.1f}s (exit {p.returncode})\n')
     log.flush()
-    return outcome, secs
+    return outcome, secs, failure_reason(text) if outcome != 'pass' else ''
 
 
 def result_line(results, status, name, detail):
@@ -329,12 +337,12 @@ def main():
                 name = f'{binary}@{sub}'
                 bad = []
                 if a.deadline and time.monotonic() - start > a.deadline:
-                    outcome, secs = 'notrun', 0.0
+                    outcome, secs, why = 'notrun', 0.0, ''
                 else:
                     if settle and Path('/run/udev/control').exists():
                         subprocess.run(['udevadm', 'settle', '--timeout=10'])
                     kmsg.new_lines()
-                    outcome, secs = run_subtest(binary, sub, timeout, log, env)
+                    outcome, secs, why = run_subtest(binary, sub, timeout, log, env)
                     bad = Kmsg.problems(kmsg.new_lines())
                     if bad:
                         dmesg_subs.append(sub)
@@ -352,7 +360,8 @@ def main():
                     fixed.append(sub)
                 elif verdict == 'regression':
                     regressions.append(f'{sub}={outcome}' + ('+dmesg' if bad else '') +
-                                       (f'(expected-{kind_name(kind)})' if kind else ''))
+                                       (f'(expected-{kind_name(kind)})' if kind else '') +
+                                       (f' [{why}]' if why else ''))
         p, f, s = counts.get('pass', 0), counts.get('fail', 0), counts.get('skip', 0)
         other = ' '.join(f'{v} {k}' for k, v in sorted(counts.items())
                          if k not in ('pass', 'fail', 'skip'))

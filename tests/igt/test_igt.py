@@ -93,6 +93,13 @@ class Plan(unittest.TestCase):
         self.assertIsNone(subs)
         self.assertIn('exited 79', why)
 
+    def test_failure_reason(self):
+        out = ('(kms_x:7) CRITICAL: Test assertion failure function wait_it, '
+               'file ../tests/kms_x.c:512:\n'
+               '(kms_x:7) CRITICAL: Failed assertion: fd_completed(fd)\n')
+        self.assertEqual(igt_run.failure_reason(out), 'wait_it@kms_x.c:512: fd_completed(fd)')
+        self.assertEqual(igt_run.failure_reason('Subtest a: FAIL (0.1s)\n'), '')
+
     def test_kernel_log_problems(self):
         lines = [(6, 'virtgpu virtio4: [drm] fb0: virtio_gpudrmfb frame buffer device'),
                  (3, 'virtgpu virtio4: SET_SCANOUT failed: ERR_UNSPEC (0x1200)'),
