@@ -24,6 +24,25 @@
 /* Known capsets are a few KiB; refuse to allocate for absurd sizes. */
 #define VIRTGPU_CAPSET_MAX_SIZE		(64 * 1024)
 
+/* Per-context fence rings (the ctrl header's ring_idx is a u8; virgl allows 64). */
+#define VIRTGPU_MAX_RINGS		64
+/* Largest command stream one SUBMIT_3D carries. */
+#define VIRTGPU_MAX_SUBMIT		(16u << 20)
+
+/* RESOURCE_CREATE_3D parameters: virgl's (gallium) target, format and binds. */
+struct virtgpu_res_3d {
+	u32 target, format, bind;
+	u32 width, height, depth, array_size;
+	u32 last_level, nr_samples, flags;
+};
+
+/* A TRANSFER_{TO,FROM}_HOST_3D box and layout. */
+struct virtgpu_transfer_3d {
+	u32 x, y, z, w, h, d;
+	u64 offset;
+	u32 level, stride, layer_stride;
+};
+
 struct virtgpu_scanout_info {
 	bool enabled;
 	u32 x, y, width, height;
@@ -74,6 +93,7 @@ size_t virtgpu_resp_min_len(u32 resp_type);
 bool virtgpu_resp_is_error(u32 resp_type);
 
 int virtgpu_config_check(u32 *num_scanouts, u32 *num_capsets);
+bool virtgpu_virtio_format_valid(u32 format);
 
 /* Encoders: fill @buf (of @size bytes); return the command length. */
 int virtgpu_encode_get_display_info(void *buf, size_t size);
@@ -100,7 +120,24 @@ int virtgpu_encode_update_cursor(void *buf, size_t size, u32 scanout,
 int virtgpu_encode_move_cursor(void *buf, size_t size, u32 scanout,
 			       u32 res_id, u32 x, u32 y);
 
+/* 3D: contexts, resources, transfers and command streams. */
+int virtgpu_hdr_set_fence(void *buf, size_t size, u64 fence_id, bool ring,
+			  u32 ring_idx);
+int virtgpu_encode_ctx_create(void *buf, size_t size, u32 ctx_id,
+			      u32 capset_id, const char *name);
+int virtgpu_encode_ctx_destroy(void *buf, size_t size, u32 ctx_id);
+int virtgpu_encode_ctx_resource(void *buf, size_t size, bool attach,
+				u32 ctx_id, u32 res_id);
+int virtgpu_encode_resource_create_3d(void *buf, size_t size, u32 res_id,
+				      const struct virtgpu_res_3d *p);
+int virtgpu_encode_transfer_3d(void *buf, size_t size, bool to_host,
+			       u32 ctx_id, u32 res_id,
+			       const struct virtgpu_transfer_3d *t);
+int virtgpu_encode_submit_3d(void *buf, size_t size, u32 ctx_id,
+			     u32 stream_len);
+
 /* Validators: 0, -EIO for an error response, -EPROTO for a bad one. */
+u64 virtgpu_resp_fence_id(const void *resp, size_t len);
 int virtgpu_resp_check(const void *resp, size_t len, u32 expect_type);
 int virtgpu_decode_display_info(const void *resp, size_t len,
 				u32 num_scanouts,

@@ -180,7 +180,7 @@ static void virtgpu_put_rect(struct virtio_gpu_rect *r, u32 x, u32 y, u32 w,
 	r->height = cpu_to_le32(h);
 }
 
-static bool virtgpu_format_valid(u32 format)
+bool virtgpu_virtio_format_valid(u32 format)
 {
 	switch (format) {
 	case VIRTIO_GPU_FORMAT_B8G8R8A8_UNORM:
@@ -253,7 +253,7 @@ int virtgpu_encode_resource_create_2d(void *buf, size_t size, u32 res_id,
 	struct virtio_gpu_resource_create_2d *cmd = buf;
 	int len;
 
-	if (!res_id || !virtgpu_format_valid(format) ||
+	if (!res_id || !virtgpu_virtio_format_valid(format) ||
 	    !virtgpu_rect_valid(0, 0, width, height))
 		return -EINVAL;
 	len = virtgpu_encode_hdr(buf, size, sizeof(*cmd),
@@ -433,6 +433,176 @@ int virtgpu_encode_move_cursor(void *buf, size_t size, u32 scanout,
 	return len;
 }
 
+/*
+ * Make an encoded control command fenced: the host answers it once the
+ * work it starts is done and echoes @fence_id. With @ring (per-context
+ * fence rings, VIRTIO_GPU_F_CONTEXT_INIT) the fence belongs to ring
+ * @ring_idx of the command's context instead of the device-wide order.
+ */
+int virtgpu_hdr_set_fence(void *buf, size_t size, u64 fence_id, bool ring,
+			  u32 ring_idx)
+{
+	struct virtio_gpu_ctrl_hdr *hdr = buf;
+	u32 flags;
+
+	if (!buf || size < sizeof(*hdr))
+		return -ENOSPC;
+	if (!fence_id || (ring && ring_idx >= VIRTGPU_MAX_RINGS))
+		return -EINVAL;
+	flags = le32_to_cpu(hdr->flags) | VIRTIO_GPU_FLAG_FENCE;
+	if (ring)
+		flags |= VIRTIO_GPU_FLAG_INFO_RING_IDX;
+	hdr->flags = cpu_to_le32(flags);
+	hdr->fence_id = cpu_to_le64(fence_id);
+	hdr->ring_idx = ring ? (u8)ring_idx : 0;
+	return 0;
+}
+
+/*
+ * CTX_CREATE: @capset_id 0 lets the host pick (virgl); the debug name is
+ * truncated to the field and need not be NUL-terminated on the wire.
+ */
+int virtgpu_encode_ctx_create(void *buf, size_t size, u32 ctx_id,
+			      u32 capset_id, const char *name)
+{
+	struct virtio_gpu_ctx_create *cmd = buf;
+	size_t nlen = name ? strnlen(name, sizeof(cmd->debug_name)) : 0;
+	int len;
+
+	if (!ctx_id || capset_id > VIRTIO_GPU_CONTEXT_INIT_CAPSET_ID_MASK)
+		return -EINVAL;
+	len = virtgpu_encode_hdr(buf, size, sizeof(*cmd),
+				 VIRTIO_GPU_CMD_CTX_CREATE);
+	if (len > 0) {
+		cmd->hdr.ctx_id = cpu_to_le32(ctx_id);
+		cmd->nlen = cpu_to_le32((u32)nlen);
+		cmd->context_init = cpu_to_le32(capset_id);
+		if (nlen)
+			memcpy(cmd->debug_name, name, nlen);
+	}
+	return len;
+}
+
+int virtgpu_encode_ctx_destroy(void *buf, size_t size, u32 ctx_id)
+{
+	struct virtio_gpu_ctx_destroy *cmd = buf;
+	int len;
+
+	if (!ctx_id)
+		return -EINVAL;
+	len = virtgpu_encode_hdr(buf, size, sizeof(*cmd),
+				 VIRTIO_GPU_CMD_CTX_DESTROY);
+	if (len > 0)
+		cmd->hdr.ctx_id = cpu_to_le32(ctx_id);
+	return len;
+}
+
+/* CTX_ATTACH_RESOURCE (@attach) or CTX_DETACH_RESOURCE. */
+int virtgpu_encode_ctx_resource(void *buf, size_t size, bool attach,
+				u32 ctx_id, u32 res_id)
+{
+	struct virtio_gpu_ctx_resource *cmd = buf;
+	int len;
+
+	if (!ctx_id || !res_id)
+		return -EINVAL;
+	len = virtgpu_encode_hdr(buf, size, sizeof(*cmd),
+				 attach ? VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE :
+					  VIRTIO_GPU_CMD_CTX_DETACH_RESOURCE);
+	if (len > 0) {
+		cmd->hdr.ctx_id = cpu_to_le32(ctx_id);
+		cmd->resource_id = cpu_to_le32(res_id);
+	}
+	return len;
+}
+
+/* The host validates formats and binds (they are virgl's, not virtio's). */
+int virtgpu_encode_resource_create_3d(void *buf, size_t size, u32 res_id,
+				      const struct virtgpu_res_3d *p)
+{
+	struct virtio_gpu_resource_create_3d *cmd = buf;
+	int len;
+
+	if (!res_id || !p || !p->width || !p->height || !p->depth ||
+	    !p->array_size)
+		return -EINVAL;
+	len = virtgpu_encode_hdr(buf, size, sizeof(*cmd),
+				 VIRTIO_GPU_CMD_RESOURCE_CREATE_3D);
+	if (len > 0) {
+		cmd->resource_id = cpu_to_le32(res_id);
+		cmd->target = cpu_to_le32(p->target);
+		cmd->format = cpu_to_le32(p->format);
+		cmd->bind = cpu_to_le32(p->bind);
+		cmd->width = cpu_to_le32(p->width);
+		cmd->height = cpu_to_le32(p->height);
+		cmd->depth = cpu_to_le32(p->depth);
+		cmd->array_size = cpu_to_le32(p->array_size);
+		cmd->last_level = cpu_to_le32(p->last_level);
+		cmd->nr_samples = cpu_to_le32(p->nr_samples);
+		cmd->flags = cpu_to_le32(p->flags);
+	}
+	return len;
+}
+
+/* TRANSFER_TO_HOST_3D (@to_host) or TRANSFER_FROM_HOST_3D, in @ctx_id. */
+int virtgpu_encode_transfer_3d(void *buf, size_t size, bool to_host,
+			       u32 ctx_id, u32 res_id,
+			       const struct virtgpu_transfer_3d *t)
+{
+	struct virtio_gpu_transfer_host_3d *cmd = buf;
+	int len;
+
+	if (!res_id || !t)
+		return -EINVAL;
+	len = virtgpu_encode_hdr(buf, size, sizeof(*cmd),
+				 to_host ? VIRTIO_GPU_CMD_TRANSFER_TO_HOST_3D :
+					   VIRTIO_GPU_CMD_TRANSFER_FROM_HOST_3D);
+	if (len > 0) {
+		cmd->hdr.ctx_id = cpu_to_le32(ctx_id);
+		cmd->box.x = cpu_to_le32(t->x);
+		cmd->box.y = cpu_to_le32(t->y);
+		cmd->box.z = cpu_to_le32(t->z);
+		cmd->box.w = cpu_to_le32(t->w);
+		cmd->box.h = cpu_to_le32(t->h);
+		cmd->box.d = cpu_to_le32(t->d);
+		cmd->offset = cpu_to_le64(t->offset);
+		cmd->resource_id = cpu_to_le32(res_id);
+		cmd->level = cpu_to_le32(t->level);
+		cmd->stride = cpu_to_le32(t->stride);
+		cmd->layer_stride = cpu_to_le32(t->layer_stride);
+	}
+	return len;
+}
+
+/* SUBMIT_3D: the command stream of @stream_len bytes follows as payload. */
+int virtgpu_encode_submit_3d(void *buf, size_t size, u32 ctx_id,
+			     u32 stream_len)
+{
+	struct virtio_gpu_cmd_submit *cmd = buf;
+	int len;
+
+	if (!ctx_id || stream_len > VIRTGPU_MAX_SUBMIT)
+		return -EINVAL;
+	len = virtgpu_encode_hdr(buf, size, sizeof(*cmd),
+				 VIRTIO_GPU_CMD_SUBMIT_3D);
+	if (len > 0) {
+		cmd->hdr.ctx_id = cpu_to_le32(ctx_id);
+		cmd->size = cpu_to_le32(stream_len);
+	}
+	return len;
+}
+
+/* The fence id a response carries, 0 if it carries none. */
+u64 virtgpu_resp_fence_id(const void *resp, size_t len)
+{
+	const struct virtio_gpu_ctrl_hdr *hdr = resp;
+
+	if (!resp || len < sizeof(*hdr) ||
+	    !(le32_to_cpu(hdr->flags) & VIRTIO_GPU_FLAG_FENCE))
+		return 0;
+	return le64_to_cpu(hdr->fence_id);
+}
+
 int virtgpu_resp_check(const void *resp, size_t len, u32 expect_type)
 {
 	const struct virtio_gpu_ctrl_hdr *hdr = resp;
@@ -564,3 +734,7 @@ static_assert(sizeof(struct virtio_gpu_resp_edid) == 1056, "resp_edid");
 static_assert(sizeof(struct virtio_gpu_resp_capset_info) == 40, "capset_info");
 static_assert(sizeof(struct virtio_gpu_update_cursor) == 56, "update_cursor");
 static_assert(sizeof(struct virtio_gpu_mem_entry) == 16, "mem_entry");
+static_assert(sizeof(struct virtio_gpu_ctx_create) == 96, "ctx_create");
+static_assert(sizeof(struct virtio_gpu_resource_create_3d) == 72, "create_3d");
+static_assert(sizeof(struct virtio_gpu_transfer_host_3d) == 72, "transfer_3d");
+static_assert(sizeof(struct virtio_gpu_cmd_submit) == 32, "submit_3d");
