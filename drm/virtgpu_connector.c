@@ -85,17 +85,17 @@ static int virtgpu_connector_get_modes(struct drm_connector *connector)
 {
 	struct virtgpu_device *vgdev = to_virtgpu_device(connector->dev);
 	struct virtgpu_output *output = connector_to_virtgpu_output(connector);
-	struct virtgpu_hw *hw = &vgdev->hw;
 	struct virtgpu_scanout_info info;
-	struct edid *edid = NULL;
+	struct edid *edid;
 	int count;
 
-	mutex_lock(&hw->state_lock);
-	info = hw->scanouts[output->index];
-	if (hw->edid_len[output->index])
-		edid = kmemdup(hw->edid[output->index],
-			       hw->edid_len[output->index], GFP_KERNEL);
-	mutex_unlock(&hw->state_lock);
+	virtgpu_hw_scanout(vgdev->hw, output->index, &info);
+	edid = kzalloc(VIRTGPU_EDID_MAX, GFP_KERNEL);
+	if (edid && !virtgpu_hw_edid(vgdev->hw, output->index, (u8 *)edid,
+				     VIRTGPU_EDID_MAX)) {
+		kfree(edid);
+		edid = NULL;
+	}
 
 	drm_connector_update_edid_property(connector, edid);
 	if (edid)
@@ -119,13 +119,11 @@ virtgpu_connector_detect(struct drm_connector *connector, bool force)
 {
 	struct virtgpu_device *vgdev = to_virtgpu_device(connector->dev);
 	struct virtgpu_output *output = connector_to_virtgpu_output(connector);
-	bool enabled;
+	struct virtgpu_scanout_info info;
 
-	mutex_lock(&vgdev->hw.state_lock);
-	enabled = vgdev->hw.scanouts[output->index].enabled;
-	mutex_unlock(&vgdev->hw.state_lock);
-	return enabled ? connector_status_connected :
-			 connector_status_disconnected;
+	virtgpu_hw_scanout(vgdev->hw, output->index, &info);
+	return info.enabled ? connector_status_connected :
+			      connector_status_disconnected;
 }
 
 static const struct drm_connector_helper_funcs virtgpu_connector_helper_funcs = {
@@ -161,7 +159,7 @@ int virtgpu_connector_init(struct virtgpu_device *vgdev,
 		return ret;
 	drm_connector_helper_add(connector, &virtgpu_connector_helper_funcs);
 	connector->polled = DRM_CONNECTOR_POLL_HPD;
-	if (vgdev->hw.has_edid)
+	if (virtgpu_hw_has(vgdev->hw, VIRTGPU_HW_EDID))
 		drm_connector_attach_edid_property(connector);
 	return drm_connector_attach_encoder(connector, &output->encoder);
 }

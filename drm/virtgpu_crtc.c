@@ -8,9 +8,12 @@
  * The gamma LUT (legacy gamma and GAMMA_LUT, 256 entries) is the palette
  * of C8 framebuffers; the host has no LUT, so other formats ignore it.
  */
+#include <linux/slab.h>
+
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
 #include <drm/drm_color_mgmt.h>
+#include <drm/drm_drv.h>
 #include <drm/drm_modeset_helper_vtables.h>
 #include <drm/drm_print.h>
 #include <drm/drm_vblank.h>
@@ -101,8 +104,13 @@ static void virtgpu_crtc_atomic_disable(struct drm_crtc *crtc,
 	struct virtgpu_device *vgdev = to_virtgpu_device(crtc->dev);
 	struct virtgpu_output *output = crtc_to_virtgpu_output(crtc);
 	struct drm_crtc_state *cs = drm_atomic_get_new_crtc_state(state, crtc);
+	int idx;
 
-	virtgpu_cmd_set_scanout(&vgdev->hw, NULL, output->index, 0, 0, 0, 0, 0);
+	if (drm_dev_enter(crtc->dev, &idx)) {
+		virtgpu_scanout_set(vgdev->hw, &to_virtgpu_crtc_state(cs)->cmds,
+				    output->index, 0, 0, 0, 0, 0);
+		drm_dev_exit(idx);
+	}
 	output->scanout_res_id = 0;
 	drm_crtc_vblank_off(crtc);
 
@@ -133,11 +141,15 @@ static void virtgpu_crtc_atomic_flush(struct drm_crtc *crtc,
 	spin_unlock_irq(&crtc->dev->event_lock);
 }
 
-/* A LUT is a C8 palette: exactly one entry per index. */
+/*
+ * A LUT is a C8 palette: exactly one entry per index. A modeset may
+ * disable the scanout: its command is allocated now.
+ */
 static int virtgpu_crtc_atomic_check(struct drm_crtc *crtc,
 				     struct drm_atomic_state *state)
 {
 	struct drm_crtc_state *cs = drm_atomic_get_new_crtc_state(state, crtc);
+	struct virtgpu_crtc_state *vcs = to_virtgpu_crtc_state(cs);
 
 	if (cs->gamma_lut &&
 	    drm_color_lut_size(cs->gamma_lut) != VIRTGPU_PALETTE_SIZE) {
@@ -146,7 +158,48 @@ static int virtgpu_crtc_atomic_check(struct drm_crtc *crtc,
 			       VIRTGPU_PALETTE_SIZE);
 		return -EINVAL;
 	}
+	if (drm_atomic_crtc_needs_modeset(cs) && !vcs->cmds.count)
+		return virtgpu_cmds_reserve(&vcs->cmds, 1);
 	return 0;
+}
+
+static void virtgpu_crtc_destroy_state(struct drm_crtc *crtc,
+				       struct drm_crtc_state *state)
+{
+	struct virtgpu_crtc_state *vcs = to_virtgpu_crtc_state(state);
+
+	virtgpu_cmds_release(&vcs->cmds);
+	__drm_atomic_helper_crtc_destroy_state(state);
+	kfree(vcs);
+}
+
+static void virtgpu_crtc_reset(struct drm_crtc *crtc)
+{
+	struct virtgpu_crtc_state *vcs;
+
+	if (crtc->state) {
+		virtgpu_crtc_destroy_state(crtc, crtc->state);
+		crtc->state = NULL;
+	}
+	vcs = kzalloc(sizeof(*vcs), GFP_KERNEL);
+	if (!vcs)
+		return;
+	virtgpu_cmds_init(&vcs->cmds);
+	__drm_atomic_helper_crtc_reset(crtc, &vcs->base);
+}
+
+static struct drm_crtc_state *virtgpu_crtc_duplicate_state(struct drm_crtc *crtc)
+{
+	struct virtgpu_crtc_state *vcs;
+
+	if (!crtc->state)
+		return NULL;
+	vcs = kzalloc(sizeof(*vcs), GFP_KERNEL);
+	if (!vcs)
+		return NULL;
+	virtgpu_cmds_init(&vcs->cmds);
+	__drm_atomic_helper_crtc_duplicate_state(crtc, &vcs->base);
+	return &vcs->base;
 }
 
 static const struct drm_crtc_helper_funcs virtgpu_crtc_helper_funcs = {
@@ -158,12 +211,12 @@ static const struct drm_crtc_helper_funcs virtgpu_crtc_helper_funcs = {
 };
 
 static const struct drm_crtc_funcs virtgpu_crtc_funcs = {
-	.reset = drm_atomic_helper_crtc_reset,
+	.reset = virtgpu_crtc_reset,
 	.destroy = drm_crtc_cleanup,
 	.set_config = drm_atomic_helper_set_config,
 	.page_flip = drm_atomic_helper_page_flip,
-	.atomic_duplicate_state = drm_atomic_helper_crtc_duplicate_state,
-	.atomic_destroy_state = drm_atomic_helper_crtc_destroy_state,
+	.atomic_duplicate_state = virtgpu_crtc_duplicate_state,
+	.atomic_destroy_state = virtgpu_crtc_destroy_state,
 	.enable_vblank = virtgpu_crtc_enable_vblank,
 	.disable_vblank = virtgpu_crtc_disable_vblank,
 	.get_vblank_timestamp = virtgpu_crtc_get_vblank_timestamp,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * debugfs: dri/<minor>/virtgpu/{features,scanouts,capsets,commands} and,
- * where the kernel has drm_panic's hooks, panic_test.
+ * debugfs: dri/<minor>/virtgpu/{features,scanouts,capsets,commands,queues,
+ * fences,objects} and, where the kernel has drm_panic's hooks, panic_test.
  * The formats are read by the guest tests; keep them stable.
  */
 #include <linux/debugfs.h>
@@ -17,83 +17,34 @@
 #include "virtgpu_compat_drm.h"
 #include "virtgpu_drv.h"
 
-static const char *yes_no(bool v)
-{
-	return v ? "yes" : "no";
-}
+/* The virtio layer prints its own state; these hand it the seq_file. */
+#define VIRTGPU_HW_SHOW(name)						\
+static int virtgpu_##name##_show(struct seq_file *m, void *unused)	\
+{									\
+	struct virtgpu_device *vgdev = m->private;			\
+									\
+	virtgpu_hw_show_##name(vgdev->hw, m);				\
+	return 0;							\
+}									\
+DEFINE_SHOW_ATTRIBUTE(virtgpu_##name)
 
-static int virtgpu_features_show(struct seq_file *m, void *unused)
-{
-	struct virtgpu_hw *hw = &((struct virtgpu_device *)m->private)->hw;
+VIRTGPU_HW_SHOW(features);
+VIRTGPU_HW_SHOW(scanouts);
+VIRTGPU_HW_SHOW(capsets);
+VIRTGPU_HW_SHOW(commands);
+VIRTGPU_HW_SHOW(queues);
+VIRTGPU_HW_SHOW(fences);
 
-	seq_printf(m, "virgl: %s\n", yes_no(hw->has_virgl));
-	seq_printf(m, "edid: %s\n", yes_no(hw->has_edid));
-	seq_printf(m, "resource_uuid: %s\n", yes_no(hw->has_resource_uuid));
-	seq_printf(m, "resource_blob: %s\n", yes_no(hw->has_resource_blob));
-	seq_printf(m, "context_init: %s\n", yes_no(hw->has_context_init));
-	seq_printf(m, "indirect_desc: %s\n", yes_no(hw->has_indirect));
-	seq_printf(m, "num_scanouts: %u\n", hw->num_scanouts);
-	seq_printf(m, "num_capsets: %u\n", hw->num_capsets);
-	seq_printf(m, "display_events: %d\n", atomic_read(&hw->display_events));
+/* Counts that return to their base once clients have exited. */
+static int virtgpu_objects_show(struct seq_file *m, void *unused)
+{
+	struct virtgpu_device *vgdev = m->private;
+
+	seq_printf(m, "buffer_objects: %d\n", atomic_read(&vgdev->bos));
+	seq_printf(m, "contexts: %d\n", atomic_read(&vgdev->contexts));
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(virtgpu_features);
-
-static int virtgpu_scanouts_show(struct seq_file *m, void *unused)
-{
-	struct virtgpu_hw *hw = &((struct virtgpu_device *)m->private)->hw;
-	unsigned int i;
-
-	mutex_lock(&hw->state_lock);
-	for (i = 0; i < hw->num_scanouts; i++) {
-		const struct virtgpu_scanout_info *s = &hw->scanouts[i];
-
-		seq_printf(m, "scanout %u: enabled=%d x=%u y=%u width=%u height=%u flags=0x%x edid=%u\n",
-			   i, s->enabled, s->x, s->y, s->width, s->height,
-			   s->flags, hw->edid_len[i]);
-	}
-	mutex_unlock(&hw->state_lock);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(virtgpu_scanouts);
-
-static int virtgpu_capsets_show(struct seq_file *m, void *unused)
-{
-	struct virtgpu_hw *hw = &((struct virtgpu_device *)m->private)->hw;
-	unsigned int i;
-
-	mutex_lock(&hw->state_lock);
-	for (i = 0; i < hw->num_capsets; i++)
-		seq_printf(m, "capset %u: id=%u max_version=%u max_size=%u\n",
-			   i, hw->capsets[i].id, hw->capsets[i].max_version,
-			   hw->capsets[i].max_size);
-	mutex_unlock(&hw->state_lock);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(virtgpu_capsets);
-
-static int virtgpu_commands_show(struct seq_file *m, void *unused)
-{
-	struct virtgpu_hw *hw = &((struct virtgpu_device *)m->private)->hw;
-	unsigned int type;
-	int slot;
-
-	seq_puts(m, "command sent ok err invalid\n");
-	/* Walk the type space so the output follows the specification. */
-	for (type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO;
-	     type <= VIRTIO_GPU_CMD_MOVE_CURSOR; type++) {
-		slot = virtgpu_cmd_slot(type);
-		if (slot < 0)
-			continue;
-		seq_printf(m, "%s %d %d %d %d\n", virtgpu_type_name(type),
-			   atomic_read(&hw->stats[slot].sent),
-			   atomic_read(&hw->stats[slot].ok),
-			   atomic_read(&hw->stats[slot].err),
-			   atomic_read(&hw->stats[slot].invalid));
-	}
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(virtgpu_commands);
+DEFINE_SHOW_ATTRIBUTE(virtgpu_objects);
 
 #ifdef VIRTGPU_PANIC_HOOKS
 /*
@@ -158,7 +109,7 @@ static ssize_t virtgpu_panic_test_write(struct file *file,
 			ret = r;
 	}
 	drm_modeset_unlock_all(&vgdev->base);
-	virtgpu_hw_panic_resume(&vgdev->hw);
+	virtgpu_hw_panic_resume(vgdev->hw);
 	return ret ? ret : len;
 }
 
@@ -184,6 +135,10 @@ void virtgpu_debugfs_init(struct drm_minor *minor)
 			    &virtgpu_capsets_fops);
 	debugfs_create_file("commands", 0444, dir, vgdev,
 			    &virtgpu_commands_fops);
+	debugfs_create_file("queues", 0444, dir, vgdev, &virtgpu_queues_fops);
+	debugfs_create_file("fences", 0444, dir, vgdev, &virtgpu_fences_fops);
+	debugfs_create_file("objects", 0444, dir, vgdev,
+			    &virtgpu_objects_fops);
 #ifdef VIRTGPU_PANIC_HOOKS
 	debugfs_create_file("panic_test", 0200, dir, vgdev,
 			    &virtgpu_panic_test_fops);

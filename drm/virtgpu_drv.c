@@ -6,6 +6,7 @@
  * probe/remove sequence that ties the DRM device to the virtio layer.
  */
 #include <linux/aperture.h>
+#include <linux/bitops.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/virtio.h>
@@ -16,6 +17,8 @@
 #include <drm/drm_gem.h>
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_prime.h>
 #include <drm/drm_print.h>
 
 #include "virtgpu_compat.h"
@@ -24,12 +27,24 @@
 
 DEFINE_DRM_GEM_FOPS(virtgpu_fops);
 
+/*
+ * Version 0.1: Mesa's virgl winsys takes major 0 and uses sync_file fences
+ * from minor 1 on.
+ */
 static const struct drm_driver virtgpu_driver = {
 	.driver_features = DRIVER_MODESET | DRIVER_ATOMIC | DRIVER_GEM |
-			   DRIVER_RENDER | VIRTGPU_DRIVER_CURSOR_HOTSPOT,
+			   DRIVER_RENDER | DRIVER_SYNCOBJ |
+			   DRIVER_SYNCOBJ_TIMELINE | VIRTGPU_DRIVER_CURSOR_HOTSPOT,
 	.fops = &virtgpu_fops,
-	DRM_GEM_SHMEM_DRIVER_OPS,
-	.gem_create_object = virtgpu_gem_create_object,
+	.open = virtgpu_file_open,
+	.postclose = virtgpu_file_postclose,
+	.ioctls = virtgpu_ioctls,
+	.num_ioctls = VIRTGPU_NUM_IOCTLS,
+	.gem_create_object = virtgpu_bo_create_object,
+	.dumb_create = virtgpu_bo_dumb_create,
+	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
+	VIRTGPU_PRIME_FD_OPS
+	VIRTGPU_PRIME_MMAP
 	.debugfs_init = virtgpu_debugfs_init,
 	.name = VIRTGPU_DRIVER_NAME,
 	.desc = VIRTGPU_DRIVER_DESC,
@@ -40,9 +55,9 @@ static const struct drm_driver virtgpu_driver = {
 };
 
 /* The host's display configuration changed: re-probe, tell userspace. */
-static void virtgpu_display_changed(struct virtgpu_hw *hw)
+static void virtgpu_display_changed(void *priv)
 {
-	struct virtgpu_device *vgdev = hw_to_virtgpu_device(hw);
+	struct virtgpu_device *vgdev = priv;
 	int idx;
 
 	if (!drm_dev_enter(&vgdev->base, &idx))
@@ -85,20 +100,28 @@ static int virtgpu_set_unique(struct drm_device *dev, struct device *parent)
 
 static void virtgpu_log_features(struct virtgpu_device *vgdev)
 {
-	struct virtgpu_hw *hw = &vgdev->hw;
+	struct virtgpu_hw *hw = vgdev->hw;
 
+#define VIRTGPU_SIGN(f) (virtgpu_hw_has(hw, VIRTGPU_HW_##f) ? '+' : '-')
 	drm_info(&vgdev->base,
 		 "features: %cvirgl %cedid %cresource_uuid %cresource_blob %ccontext_init; %u scanouts, %u capsets\n",
-		 hw->has_virgl ? '+' : '-', hw->has_edid ? '+' : '-',
-		 hw->has_resource_uuid ? '+' : '-',
-		 hw->has_resource_blob ? '+' : '-',
-		 hw->has_context_init ? '+' : '-',
-		 hw->num_scanouts, hw->num_capsets);
+		 VIRTGPU_SIGN(VIRGL), VIRTGPU_SIGN(EDID),
+		 VIRTGPU_SIGN(RESOURCE_UUID), VIRTGPU_SIGN(RESOURCE_BLOB),
+		 VIRTGPU_SIGN(CONTEXT_INIT), virtgpu_hw_num_scanouts(hw),
+		 (unsigned int)hweight64(virtgpu_hw_capset_mask(hw)));
+#undef VIRTGPU_SIGN
+}
+
+/* The DRM device is gone (its last file closed): drop the virtio layer. */
+static void virtgpu_release_hw(struct drm_device *dev, void *hw)
+{
+	virtgpu_hw_put(hw);
 }
 
 static int virtgpu_probe(struct virtio_device *vdev)
 {
 	struct virtgpu_device *vgdev;
+	struct virtgpu_hw *hw;
 	int ret;
 
 	ret = virtgpu_remove_conflicting_vga(vdev);
@@ -110,15 +133,19 @@ static int virtgpu_probe(struct virtio_device *vdev)
 	if (IS_ERR(vgdev))
 		return PTR_ERR(vgdev);
 
+	dev_set_drvdata(&vdev->dev, vgdev);
 	ret = virtgpu_set_unique(&vgdev->base, vdev->dev.parent);
 	if (ret)
 		return ret;
 
-	mutex_init(&vgdev->res_lock);
-	INIT_LIST_HEAD(&vgdev->resources);
-	ret = virtgpu_hw_init(&vgdev->hw, vdev, &virtgpu_hw_ops);
+	hw = virtgpu_hw_create(vdev, &virtgpu_hw_ops, vgdev);
+	if (IS_ERR(hw))
+		return PTR_ERR(hw);
+	vgdev->hw = hw;
+	/* From here the DRM device owns a reference, dropped at its release. */
+	ret = drmm_add_action_or_reset(&vgdev->base, virtgpu_release_hw, hw);
 	if (ret)
-		return ret;
+		goto err_remove;
 
 	/* With nomodeset, stay a render-only device. */
 	if (!drm_firmware_drivers_only()) {
@@ -136,17 +163,24 @@ static int virtgpu_probe(struct virtio_device *vdev)
 
 err_kms_fini:
 	virtgpu_kms_fini(vgdev);
-	virtgpu_hw_fini(&vgdev->hw);
+err_remove:
+	virtgpu_hw_remove(hw);
 	return ret;
 }
 
+/*
+ * Unplug: ioctls and display paths stop (drm_dev_enter() fails), the mode
+ * config is shut down, then the virtio layer completes everything in flight
+ * and forgets the device. Files may stay open; the DRM device and the
+ * virtio layer's state go with the last of them.
+ */
 static void virtgpu_remove(struct virtio_device *vdev)
 {
-	struct virtgpu_device *vgdev = hw_to_virtgpu_device(vdev->priv);
+	struct virtgpu_device *vgdev = dev_get_drvdata(&vdev->dev);
 
 	drm_dev_unplug(&vgdev->base);
 	virtgpu_kms_fini(vgdev);
-	virtgpu_hw_fini(&vgdev->hw);
+	virtgpu_hw_remove(vgdev->hw);
 }
 
 static void virtgpu_config_changed(struct virtio_device *vdev)

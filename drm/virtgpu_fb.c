@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * Framebuffers. The DRM core has already refused formats no plane supports
- * (-EINVAL); the layout is checked strictly here (pitch, offset, object
- * size) so bad input fails at ADDFB with -EINVAL, not on the host. The host
- * copy is a resource of the framebuffer's own format whose width is
- * pitch / cpp, so the host's row stride equals ours; it is created on the
- * framebuffer's first scanout and released with the framebuffer. Formats
- * the host lacks (RGB565, C8) get an XRGB8888 shadow in kernel memory
- * instead, which updates convert the damage into.
+ * Framebuffers on buffer objects. The DRM core has already refused formats
+ * no plane supports (-EINVAL); the layout is checked strictly here (pitch,
+ * offset, object size) so bad input fails at ADDFB with -EINVAL, not on
+ * the host. What the host scans out is decided on the framebuffer's first
+ * scanout (virtgpu_fb_prepare()):
+ *  - an object whose contents live on the host (a 3D resource): its own
+ *    resource, shown as it is;
+ *  - otherwise a 2D resource on the object's pages in the framebuffer's
+ *    format, pitch / cpp pixels wide, so the host's row stride is the
+ *    framebuffer's: the object's own resource when it fits, else a view
+ *    the object keeps (virtgpu_bo_view());
+ *  - RGB565 and C8, which the host has no format for: an XRGB8888 shadow
+ *    object of the framebuffer's size, owned by it, which updates convert
+ *    the damage into.
  */
 #include <linux/slab.h>
 
@@ -26,11 +32,12 @@
 static void virtgpu_fb_destroy(struct drm_framebuffer *fb)
 {
 	struct virtgpu_framebuffer *vfb = to_virtgpu_framebuffer(fb);
+	struct virtgpu_bo *shadow = vfb->shadow;
 
-	if (vfb->res) {
-		virtgpu_res_release(to_virtgpu_device(fb->dev), vfb->res);
+	if (vfb->res_id)
 		drm_gem_fb_vunmap(fb, vfb->map);
-	}
+	if (shadow)
+		virtgpu_bo_put_kernel(shadow, &vfb->shadow_map);
 	mutex_destroy(&vfb->lock);
 	drm_gem_fb_destroy(fb);	/* frees vfb: base is its first member */
 }
@@ -52,7 +59,7 @@ struct drm_framebuffer *virtgpu_fb_create(struct drm_device *dev,
 	obj = drm_gem_object_lookup(file, cmd->handles[0]);
 	if (!obj)
 		return ERR_PTR(-ENOENT);
-	/* Foreign dma-bufs have no pages we can pin for the host. */
+	/* Foreign dma-bufs have no pages we can give the host. */
 	ret = obj->import_attach ? -EINVAL :
 	      virtgpu_fb_layout_check(cmd->pixel_format, cmd->width, cmd->height,
 				      cmd->pitches[0], cmd->offsets[0], obj->size);
@@ -78,49 +85,79 @@ struct drm_framebuffer *virtgpu_fb_create(struct drm_device *dev,
 	return &vfb->base;
 }
 
-static int virtgpu_fb_create_res(struct virtgpu_device *vgdev,
-				 struct drm_framebuffer *fb,
-				 struct virtgpu_res **res)
+/* Pick (and create) the resource the host scans out; vfb->lock held. */
+static int virtgpu_fb_host_res(struct virtgpu_device *vgdev,
+			       struct virtgpu_framebuffer *vfb)
 {
+	struct drm_framebuffer *fb = &vfb->base;
+	struct virtgpu_bo *bo = to_virtgpu_bo(fb->obj[0]);
 	u32 format = fb->format->format;
+	struct virtgpu_bo *shadow;
+	int ret;
 
-	if (virtgpu_format_is_shadowed(format))
-		return virtgpu_res_create_vmem(vgdev, (size_t)fb->width *
-					       fb->height * VIRTGPU_SHADOW_CPP,
-					       virtgpu_format_to_virtio(format),
-					       fb->width, fb->height, res);
-	return virtgpu_res_create_shmem(vgdev, to_drm_gem_shmem_obj(fb->obj[0]),
-					virtgpu_format_to_virtio(format),
-					fb->pitches[0] / fb->format->cpp[0],
-					fb->height, res);
+	if (virtgpu_format_is_shadowed(format)) {
+		shadow = virtgpu_bo_create_kernel(vgdev, virtgpu_format_to_virtio(format),
+						  fb->width, fb->height, &vfb->shadow_map);
+		if (IS_ERR(shadow))
+			return PTR_ERR(shadow);
+		vfb->shadow = shadow;
+		vfb->res_id = shadow->res_id;
+		vfb->backing = shadow->backing;
+		vfb->upload = true;
+		return 0;
+	}
+	if (bo->host_3d) {
+		ret = virtgpu_bo_wait_created(bo);
+		if (!ret) {
+			vfb->res_id = bo->res_id;
+			vfb->backing = bo->backing;
+		}
+		return ret;
+	}
+	ret = virtgpu_bo_view(vgdev, bo, virtgpu_format_to_virtio(format),
+			      fb->pitches[0] / fb->format->cpp[0], fb->height,
+			      &vfb->res_id);
+	vfb->backing = bo->backing;
+	vfb->upload = true;
+	return ret;
 }
 
-/*
- * The framebuffer's host resource, created on first use. The GEM object is
- * mapped for as long: conversion reads it in the commit tail, and the
- * panic handler must find the pixels without sleeping.
+/**
+ * virtgpu_fb_prepare - make @fb ready for scanout: its host resource, and
+ *	a kernel mapping of its object for conversion and drm_panic
+ * @vgdev: the device
+ * @fb: the framebuffer
+ *
+ * Called from prepare_fb, so a host that refuses gives the commit an
+ * errno. Done once; kept until the framebuffer is destroyed.
+ *
+ * Return: 0 or an error.
  */
-int virtgpu_fb_get_res(struct virtgpu_device *vgdev, struct drm_framebuffer *fb,
-		       struct virtgpu_res **res)
+int virtgpu_fb_prepare(struct virtgpu_device *vgdev, struct drm_framebuffer *fb)
 {
 	struct virtgpu_framebuffer *vfb = to_virtgpu_framebuffer(fb);
 	int ret = 0;
 
 	mutex_lock(&vfb->lock);
-	if (!vfb->res) {
-		ret = drm_gem_fb_vmap(fb, vfb->map, vfb->data);
-		/* shmem objects are system memory; conversion relies on it. */
-		if (!ret && vfb->map[0].is_iomem) {
-			drm_gem_fb_vunmap(fb, vfb->map);
-			ret = -EINVAL;
-		}
-		if (!ret) {
-			ret = virtgpu_fb_create_res(vgdev, fb, &vfb->res);
-			if (ret)
-				drm_gem_fb_vunmap(fb, vfb->map);
-		}
+	if (vfb->res_id)
+		goto unlock;
+	ret = drm_gem_fb_vmap(fb, vfb->map, vfb->data);
+	/* shmem objects are system memory; conversion relies on it. */
+	if (!ret && vfb->map[0].is_iomem) {
+		drm_gem_fb_vunmap(fb, vfb->map);
+		ret = -EINVAL;
 	}
-	*res = vfb->res;
+	if (ret)
+		goto unlock;
+	ret = virtgpu_fb_host_res(vgdev, vfb);
+	if (ret) {
+		vfb->res_id = 0;
+		drm_gem_fb_vunmap(fb, vfb->map);
+		if (vfb->shadow)
+			virtgpu_bo_put_kernel(vfb->shadow, &vfb->shadow_map);
+		vfb->shadow = NULL;
+	}
+unlock:
 	mutex_unlock(&vfb->lock);
 	return ret;
 }
@@ -139,7 +176,8 @@ u64 virtgpu_fb_update_shadow(struct drm_framebuffer *fb,
 		.w = drm_rect_width(rect), .h = drm_rect_height(rect),
 	};
 
-	virtgpu_convert_rect(fb->format->format, vfb->res->kmem, fb->width,
+	virtgpu_convert_rect(fb->format->format,
+			     vfb->shadow_map.vaddr, fb->width,
 			     vfb->data[0].vaddr, fb->pitches[0], &r, palette);
 	return ((u64)r.y * fb->width + r.x) * VIRTGPU_SHADOW_CPP;
 }

@@ -4,6 +4,8 @@
  * connector) per scanout, atomic helpers throughout, and a commit tail
  * that notifies the device once for everything a commit queued.
  */
+#include <linux/dma-fence.h>
+
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
 #include <drm/drm_gem_framebuffer_helper.h>
@@ -17,6 +19,33 @@
 #include "virtgpu_drv.h"
 #include "virtgpu_modes.h"
 
+/*
+ * The host has processed the commit's flushes (so it read every buffer the
+ * commit shows) before the commit is done; a host that does not answer
+ * gets an error, not a hung task.
+ */
+static void virtgpu_commit_wait_host(struct drm_atomic_state *state)
+{
+	struct drm_plane_state *new;
+	struct virtgpu_plane_state *vps;
+	struct drm_plane *plane;
+	struct dma_fence *f;
+	long left;
+	int i;
+
+	for_each_new_plane_in_state(state, plane, new, i) {
+		vps = to_virtgpu_plane_state(new);
+		if (!vps->fence_queued)
+			continue;
+		f = virtgpu_fence_dma(vps->fence);
+		left = dma_fence_wait_timeout(f, false, VIRTGPU_DISPLAY_TIMEOUT);
+		if (!left)
+			drm_err_ratelimited(state->dev,
+					    "host did not show a frame in %u ms\n",
+					    jiffies_to_msecs(VIRTGPU_DISPLAY_TIMEOUT));
+	}
+}
+
 static void virtgpu_commit_tail(struct drm_atomic_state *state)
 {
 	struct drm_device *dev = state->dev;
@@ -26,7 +55,8 @@ static void virtgpu_commit_tail(struct drm_atomic_state *state)
 	drm_atomic_helper_commit_planes(dev, state,
 					DRM_PLANE_COMMIT_ACTIVE_ONLY);
 	/* One notification for every command of the commit. */
-	virtgpu_hw_kick(&to_virtgpu_device(dev)->hw);
+	virtgpu_hw_kick(to_virtgpu_device(dev)->hw);
+	virtgpu_commit_wait_host(state);
 	drm_atomic_helper_commit_hw_done(state);
 	/*
 	 * Every CRTC of the commit has an event, sent at the next simulated
@@ -97,7 +127,7 @@ int virtgpu_kms_init(struct virtgpu_device *vgdev)
 	unsigned int i;
 	int ret;
 
-	vgdev->num_outputs = vgdev->hw.num_scanouts;
+	vgdev->num_outputs = virtgpu_hw_num_scanouts(vgdev->hw);
 	if (!vgdev->num_outputs)
 		return 0;
 	/* Allocated before the mode config, so freed after its cleanup. */
@@ -149,8 +179,8 @@ void virtgpu_kms_fini(struct virtgpu_device *vgdev)
 	for (i = 0; i < vgdev->num_outputs; i++) {
 		if (vgdev->outputs[i].crtc.dev)	/* initialised */
 			virtgpu_crtc_stop_vblank(&vgdev->outputs[i]);
-		if (vgdev->outputs[i].cursor)
-			virtgpu_res_release(vgdev, vgdev->outputs[i].cursor);
+		virtgpu_bo_put_kernel(vgdev->outputs[i].cursor,
+				      &vgdev->outputs[i].cursor_map);
 		vgdev->outputs[i].cursor = NULL;
 	}
 }

@@ -8,6 +8,7 @@
 
 #include <drm/drm_drv.h>
 #include <drm/drm_framebuffer.h>
+#include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_plane.h>
 
 /* 6.14 removed drm_driver.date. */
@@ -54,5 +55,46 @@ static inline void virtgpu_cursor_hotspot(const struct drm_plane_state *s,
 #include <drm/drm_panic.h>
 #define VIRTGPU_PANIC_HOOKS 1
 #endif
+
+/*
+ * PRIME: before 6.6 a driver enables it by setting the fd<->handle
+ * callbacks (the defaults since), and dma-buf mmap through gem_prime_mmap.
+ */
+#ifdef VIRTGPU_HAVE_DRM_DRIVER_PRIME_FD_OPS
+#define VIRTGPU_PRIME_FD_OPS \
+	.prime_handle_to_fd = drm_gem_prime_handle_to_fd, \
+	.prime_fd_to_handle = drm_gem_prime_fd_to_handle,
+#else
+#define VIRTGPU_PRIME_FD_OPS
+#endif
+#ifdef VIRTGPU_HAVE_DRM_DRIVER_GEM_PRIME_MMAP
+#define VIRTGPU_PRIME_MMAP .gem_prime_mmap = drm_gem_prime_mmap,
+#else
+#define VIRTGPU_PRIME_MMAP
+#endif
+
+/*
+ * 6.2: a kernel mapping of a GEM object takes its reservation lock, through
+ * drm_gem_vmap_unlocked(); before, the shmem helper locked by itself.
+ */
+static inline int virtgpu_gem_vmap(struct drm_gem_object *obj,
+				   struct iosys_map *map)
+{
+#ifdef VIRTGPU_HAVE_DRM_GEM_VMAP_UNLOCKED
+	return drm_gem_vmap_unlocked(obj, map);
+#else
+	return drm_gem_shmem_vmap(to_drm_gem_shmem_obj(obj), map);
+#endif
+}
+
+static inline void virtgpu_gem_vunmap(struct drm_gem_object *obj,
+				      struct iosys_map *map)
+{
+#ifdef VIRTGPU_HAVE_DRM_GEM_VMAP_UNLOCKED
+	drm_gem_vunmap_unlocked(obj, map);
+#else
+	drm_gem_shmem_vunmap(to_drm_gem_shmem_obj(obj), map);
+#endif
+}
 
 #endif /* VIRTGPU_COMPAT_DRM_H */
