@@ -33,6 +33,7 @@ modules-all:
 # Programs the guest tests run, built on the host against libdrm.
 guest-tools:
 	$(MAKE) -C tools/kmstest
+	$(MAKE) -C tools/uapitest
 	$(MAKE) -C tests/bench
 
 unit:
@@ -66,4 +67,5 @@ clean:
 	rm -rf build tests/out
 	$(MAKE) -C tests/unit clean
 	$(MAKE) -C tools/kmstest clean
+	$(MAKE) -C tools/uapitest clean
 	$(MAKE) -C tests/bench clean

@@ -55,6 +55,7 @@ check() {
 #   notify  ""                       prints how often the GPU's control queue was notified
 #                                    so far (QEMU's trace: see vmrun.py)
 #   trace   "EVENT"                  prints how many EVENT lines QEMU's trace has so far
+#   xwd     ""                       QEMU's window on the host display to NAME.ppm and .png
 host_request() {
 	_req=$VIRTGPU_RESULTS/requests
 	mkdir -p "$_req"
@@ -95,6 +96,10 @@ gpu_notifies() { host_request "$1" notify ""; }
 
 # trace_count NAME EVENT: how often QEMU traced EVENT so far (see host_request).
 trace_count() { host_request "$1" trace "$2"; }
+
+# window_grab NAME: QEMU's window on the host display to NAME.ppm/.png; prints "W H".
+# For GL scanouts (virgl), which QEMU 7.2's screendump cannot read.
+window_grab() { host_request "$1" xwd ""; }
 
 # load_driver [MODULE_PARAMS...]: load the driver under test, then wait for its DRM device.
 load_driver() {

@@ -31,7 +31,7 @@ virtio-gpu-gl-pci | virtio-vga-gl) virgl=yes ;;
 *) virgl=no ;;
 esac
 edid=$(offered edid yes)
-blob=$(offered blob no)
+blob=no	# RESOURCE_BLOB is not negotiated until blob resources are implemented
 echo "probe.sh: device $gpu_dev: expect virgl=$virgl edid=$edid resource_blob=$blob"
 
 intree_absent() { [ ! -e /sys/module/virtio_gpu ]; }

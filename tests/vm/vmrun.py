@@ -148,6 +148,9 @@ class Requests:
                                    (-trace enable=virtio_queue_notify plus
                                    enable=virtio_gpu_cmd_*)
       .trace   "EVENT"             done: how many EVENT lines QEMU's trace has so far
+      .xwd     (empty)             QEMU's window as shown on the host display, to
+                                   results/<name>.ppm and .png; done: "W H" (for GL
+                                   scanouts, which QEMU 7.2's screendump cannot read)
     Traces are read here, not in the guest, whose own 9p reads would each add a traced
     notification."""
 
@@ -199,14 +202,30 @@ class Requests:
         w, h = ppm_to_png(ppm, self.results / f'{name}.png')
         return f'{w} {h}'
 
-    def do_resize(self, name, text):
+    def qemu_window(self):
+        """(X environment, id of QEMU's window) on our Xvfb."""
         if not self.xdisplay:
-            raise RuntimeError('resize needs a window: run with --display sdl')
-        w, h = text.split()
+            raise RuntimeError('needs a window: run with --display sdl or sdl,gl=on')
         env = dict(os.environ, DISPLAY=self.xdisplay)
         wid = subprocess.run(['xdotool', 'search', '--name', 'QEMU'], env=env, check=True,
                              stdout=subprocess.PIPE, text=True).stdout.split()[0]
+        return env, wid
+
+    def do_resize(self, name, text):
+        env, wid = self.qemu_window()
+        w, h = text.split()
         subprocess.run(['xdotool', 'windowsize', wid, w, h], env=env, check=True)
+        return f'{w} {h}'
+
+    def do_xwd(self, name, text):
+        """QEMU's window as the host's display shows it, where screendump cannot read
+        the scanout (QEMU 7.2 has no surface for a virgl/GL scanout)."""
+        env, wid = self.qemu_window()
+        ppm = self.results / f'{name}.ppm'
+        xwd = subprocess.run(['xwd', '-silent', '-id', wid], env=env, check=True,
+                             stdout=subprocess.PIPE).stdout
+        subprocess.run(['convert', 'xwd:-', f'ppm:{ppm}'], input=xwd, check=True)
+        w, h = ppm_to_png(ppm, self.results / f'{name}.png')
         return f'{w} {h}'
 
     def do_qmp(self, name, text):
