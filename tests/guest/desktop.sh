@@ -12,16 +12,21 @@
 #     seconds: on screen, changing, flushed to QEMU), xorg-stops.
 # Screenshots: weston.png, xorg.png and the clients' two each (weston-client-1.png, ...) in
 # the results dir; logs weston.log, Xorg.1.log, xrandr.txt.
-# Arguments (KEY=VALUE): renderer=pixman|gl (Weston, default pixman; gl is llvmpipe through
-# GBM), xorg=0 (Weston only), limit=S (default 90: how long each stack may take to show its
-# colours under TCG).
+# Arguments (KEY=VALUE): renderer=pixman|gl (Weston, default pixman; gl renders with
+# llvmpipe through GBM, or with virgl on virtio-gpu-gl-pci), accel=none|glamor (Xorg's
+# modesetting AccelMethod, default none), xorg=0 (Weston only), limit=S (default 90: how long
+# each stack may take to show its colours under TCG).
+# On virtio-gpu-gl-pci the stacks must render through virgl: weston-renderer-virgl (Weston's
+# log names virgl as its GL renderer) and xorg-glamor-virgl (glamor enabled on virgl); head 0
+# is read from QEMU's window on the host display (QEMU 7.2's screendump cannot read a GL
+# scanout).
 set -uo pipefail
 . "$VIRTGPU_TREE/tests/guest/lib.sh"
 
-renderer=pixman limit=90 xorg=1
+renderer=pixman accel=none limit=90 xorg=1
 for kv in "$@"; do
 	case $kv in
-	renderer=* | limit=* | xorg=*) eval "${kv%%=*}=\${kv#*=}" ;;
+	renderer=* | accel=* | limit=* | xorg=*) eval "${kv%%=*}=\${kv#*=}" ;;
 	*) echo "desktop.sh: unknown argument $kv" >&2; exit 2 ;;
 	esac
 done
@@ -29,6 +34,14 @@ done
 R=$VIRTGPU_RESULTS
 W=/tmp/desktop
 mkdir -p "$W"
+
+virgl=no
+grep -Eq 'virtio-(gpu|vga)-gl' "$R/qemu-cmd.txt" && virgl=yes
+
+# shot NAME: head 0 to NAME.ppm (and .png).
+shot() {
+	if [ "$virgl" = yes ]; then window_grab "$1"; else screendump "$1" 0; fi
+}
 
 # Colours (RGB hex): Weston's background and panel, Xorg's root window.
 WESTON_BG=204080 WESTON_PANEL=e08020 XORG_ROOT=c03060
@@ -39,7 +52,7 @@ WESTON_BG=204080 WESTON_PANEL=e08020 XORG_ROOT=c03060
 check_shot() {
 	_n=$1
 	shift
-	screendump "$_n" 0 >/dev/null || return 2
+	shot "$_n" >/dev/null || return 2
 	python3 - "$R/$_n.ppm" "$@" <<'EOF'
 import re, sys
 data = open(sys.argv[1], 'rb').read()
@@ -70,9 +83,9 @@ animates() {
 	_n=$1
 	shift
 	_f1=$(trace_count "$_n-flush1" virtio_gpu_cmd_res_flush 2>&1) || { echo "$_f1"; return 1; }
-	screendump "$_n-1" 0 >/dev/null || { echo "screendump failed"; return 1; }
+	shot "$_n-1" >/dev/null || { echo "screendump failed"; return 1; }
 	sleep 2
-	screendump "$_n-2" 0 >/dev/null || { echo "screendump failed"; return 1; }
+	shot "$_n-2" >/dev/null || { echo "screendump failed"; return 1; }
 	_f2=$(trace_count "$_n-flush2" virtio_gpu_cmd_res_flush 2>&1) || { echo "$_f2"; return 1; }
 	echo "RESOURCE_FLUSH in QEMU's trace: $_f1 -> $_f2"
 	python3 -S "$VIRTGPU_TREE/tools/kmstest/ppmchange.py" "$R/$_n-1.ppm" "$R/$_n-2.ppm" "$@" &&
@@ -186,7 +199,14 @@ weston_up() {
 	echo "no socket $XDG_RUNTIME_DIR/$sock after ${limit}s"
 	return 1
 }
+# log_names FILE REGEX: FILE has a line matching REGEX (printed).
+log_names() {
+	grep -m1 -E "$2" "$1" || { echo "no line matching '$2' in ${1##*/}"; return 1; }
+}
 if check weston-starts weston_up; then
+	if [ "$virgl" = yes ] && [ "$renderer" = gl ]; then
+		check weston-renderer-virgl log_names "$R/weston.log" 'GL renderer: virgl'
+	fi
 	# Background in the middle, panel along the top (a few pixels down, away from any
 	# launcher icon at the left).
 	check weston-screenshot wait_shot weston "$limit" \
@@ -214,7 +234,7 @@ if [ "$xorg" != 1 ]; then
 fi
 
 ### Xorg ############################################################################
-cat >"$W/xorg.conf" <<'EOF'
+cat >"$W/xorg.conf" <<EOF
 Section "ServerFlags"
 	Option "AutoAddDevices" "false"
 	Option "AutoAddGPU" "false"
@@ -228,7 +248,7 @@ Section "Device"
 	Identifier "virtgpu"
 	Driver "modesetting"
 	Option "kmsdev" "/dev/dri/card0"
-	Option "AccelMethod" "none"
+	Option "AccelMethod" "$accel"
 EndSection
 
 Section "Screen"
@@ -272,6 +292,9 @@ xrandr_ok() {
 	[ "$n" -ge 1 ] && [ -n "$cur" ] && [ "$cur" = "$pref" ]
 }
 if check xorg-starts xorg_up; then
+	if [ "$virgl" = yes ] && [ "$accel" = glamor ]; then
+		check xorg-glamor-virgl log_names "$R/Xorg.1.log" 'glamor X acceleration enabled on virgl'
+	fi
 	check xrandr-outputs xrandr_ok
 	xsetroot -solid "#$XORG_ROOT"
 	check xorg-screenshot wait_shot xorg "$limit" \
