@@ -224,7 +224,13 @@ class Requests:
         ppm = self.results / f'{name}.ppm'
         xwd = subprocess.run(['xwd', '-silent', '-id', wid], env=env, check=True,
                              stdout=subprocess.PIPE).stdout
-        subprocess.run(['convert', 'xwd:-', f'ppm:{ppm}'], input=xwd, check=True)
+        out = subprocess.run(['convert', 'xwd:-', 'ppm:-'], input=xwd, check=True,
+                             stdout=subprocess.PIPE).stdout
+        # ImageMagick names the window in a header comment; the readers here take none.
+        m = re.match(rb'P6(?:\s+|#[^\n]*\n)+(\d+)\s+(\d+)\s+255\s', out)
+        if not m:
+            raise ValueError('convert gave no 8-bit P6 PPM')
+        ppm.write_bytes(b'P6\n%s %s\n255\n' % (m[1], m[2]) + out[m.end():])
         w, h = ppm_to_png(ppm, self.results / f'{name}.png')
         return f'{w} {h}'
 
