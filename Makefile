@@ -10,6 +10,7 @@
 #   make check-debug             guest tests on a KASAN/lockdep/kmemleak kernel (built once)
 #   make compare                 the guest tests on our driver and the in-tree one
 #   make bench                   display benchmark, ours and in-tree side by side
+#   make bench-3d                3D benchmark (virgl: fences, submits, glmark2), side by side
 #   make debug-kernel            build a KASAN/lockdep/drm_panic 6.12 guest kernel (optional)
 
 KVER ?= $(shell tools/kernels.sh default)
@@ -17,7 +18,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 BUILD := $(CURDIR)/build/$(KVER)
 
 .PHONY: all modules modules-all guest-tools clean setup run check check-full check-debug \
-	compare bench unit debug-kernel
+	compare bench bench-3d unit debug-kernel
 
 all: modules
 
@@ -59,6 +60,9 @@ compare: setup modules-all guest-tools
 
 bench: setup modules-all guest-tools
 	python3 tests/bench/run.py --kernels all --drivers ours,intree
+
+bench-3d: setup modules-all guest-tools
+	python3 tests/bench/run.py --suite 3d --kernels all --drivers ours,intree --repeat 3
 
 debug-kernel: setup
 	tools/debug-kernel.sh

@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
-"""Display benchmark: boot a guest per driver and kernel, run kmsbench, print a table.
+"""Display and 3D benchmarks: boot a guest per driver and kernel, run them, print a table.
 
-  tests/bench/run.py [--kernels newest|all|6.1,6.12|KVER] [--drivers ours,intree]
-                     [--seconds 5] [--mode 1920x1080] [--tests flip,full,...]
-                     [--repeat N] [--host-cpu] [--out DIR]
+  tests/bench/run.py [--suite kms|3d] [--kernels newest|all|6.1,6.12|KVER]
+                     [--drivers ours,intree] [--seconds 5] [--mode 1920x1080]
+                     [--tests flip,full,...] [--repeat N] [--host-cpu] [--out DIR]
+
+--suite 3d (ours and intree only) boots virtio-gpu-gl-pci with QEMU's GL display on Xvfb and
+runs tests/guest/bench-3d.sh: tests/bench/build/gpubench (EXECBUFFER round trips with a fence
+wait, fence latency, EXECBUFFER + WAIT, resource create+destroy) and glmark2-es2-drm's score.
+The rest of this text is about the default, --suite kms.
 
 Each boot: -device virtio-gpu-pci,xres=W,yres=H (ours, intree) or QEMU's std VGA / VMware
 SVGA for qemuvga.ko and the in-tree bochs (see VARIANTS), and tests/guest/bench.sh, which runs
@@ -76,6 +81,8 @@ def run_one(kernel, driver, a, results):
     if ko and not (TREE / 'build' / kernel / ko).exists():
         return 'not built', {}, f'build/{kernel}/{ko} missing (make KVER={kernel})'
     w, h = a.mode.split('x')
+    if a.suite == '3d':
+        return run_3d(kernel, v, a, results)
     script = f'tests/guest/bench.sh seconds={a.seconds} mode={a.mode}'
     if a.tests:
         script += f' tests={a.tests}'
@@ -90,6 +97,18 @@ def run_one(kernel, driver, a, results):
                   display='sdl' if a.host_cpu else 'none',
                   extra_qemu=(['-global', f'VGA.vgamem_mb={a.vgamem}']
                               if a.vgamem and v['vga'] == 'std' else []))
+    return judge(s, results)
+
+
+def run_3d(kernel, v, a, results):
+    s = vmrun.run(kernel=kernel, devices=['virtio-gpu-gl-pci'], vga='none',
+                  driver=v['driver'], script=f'tests/guest/bench-3d.sh seconds={a.seconds}',
+                  results=results, label='bench-3d', timeout=1200 + 10 * a.seconds,
+                  display='sdl,gl=on')
+    return judge(s, results)
+
+
+def judge(s, results):
     tests = {t['name']: t for t in s['tests']}
     # Other guests share the host's CPUs: its load (this guest included) says how noisy
     # the figures are.
@@ -143,6 +162,8 @@ def table(runs):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--suite', choices=('kms', '3d'), default='kms',
+                   help='kms: kmsbench on the display (default); 3d: gpubench and glmark2')
     p.add_argument('--kernels', default='newest',
                    help='newest (default), all, or a comma list of series/releases')
     p.add_argument('--drivers', default='ours,intree',
@@ -162,6 +183,8 @@ def main():
     drivers = a.drivers.split(',')
     if not set(drivers) <= set(VARIANTS):
         p.error('--drivers: a comma list of ' + ', '.join(VARIANTS))
+    if a.suite == '3d' and not set(drivers) <= {'ours', 'intree'}:
+        p.error('--suite 3d: drivers ours and intree only')
     if subprocess.run(['make', '--no-print-directory', '-C', str(BENCH)],
                       stdout=sys.stderr).returncode:
         sys.exit('bench: building tests/bench failed')

@@ -1,0 +1,57 @@
+#!/bin/bash
+# 3D benchmark (not a test: no figure passes or fails) on virtio-gpu-gl-pci. Runs
+# tests/bench/build/gpubench (EXECBUFFER round trips with a fence wait, fence latency,
+# EXECBUFFER + WAIT, resource create+destroy) and glmark2-es2-drm's score on a short scene
+# list, and saves "bench <name> <value> <unit>" lines to $VIRTGPU_RESULTS/bench.txt for
+# tests/bench/run.py --suite 3d.
+# Arguments (KEY=VALUE): seconds=5 (per gpubench benchmark), glmark2=1 (0: skip it).
+# RESULT lines: bench-load, bench (gpubench ran), glmark2 (it printed a score).
+set -uo pipefail
+. "$VIRTGPU_TREE/tests/guest/lib.sh"
+
+seconds=5 glmark2=1
+for kv in "$@"; do
+	case $kv in
+	seconds=* | glmark2=*) eval "${kv%%=*}=\${kv#*=}" ;;
+	*) echo "bench-3d.sh: unknown argument $kv" >&2; exit 2 ;;
+	esac
+done
+tool=$VIRTGPU_TREE/tests/bench/build/gpubench
+out=$VIRTGPU_RESULTS/bench.txt
+export LP_NATIVE_VECTOR_WIDTH=128	# as in virgl.sh
+
+if [ "$VIRTGPU_DRIVER" = ours ]; then
+	echo 'install virtio_gpu /bin/false' >/etc/modprobe.d/virtgpu-no-intree.conf
+fi
+check bench-load load_driver || { finish; exit 0; }
+for v in /sys/class/vtconsole/vtcon*; do
+	grep -q 'frame buffer' "$v/name" 2>/dev/null && echo 0 >"$v/bind"
+done
+if [ ! -x "$tool" ]; then
+	fail bench "$tool not built (make -C tests/bench)"
+	finish
+	exit 0
+fi
+"$tool" -t "$seconds" >"$out" 2>"$VIRTGPU_RESULTS/bench.err"
+rc=$?
+cat "$out" "$VIRTGPU_RESULTS/bench.err"
+if [ "$rc" = 0 ]; then
+	pass bench "$(grep -c '^bench ' "$out") figures in bench.txt"
+else
+	fail bench "gpubench exited $rc: $(tail -n 1 "$VIRTGPU_RESULTS/bench.err")"
+fi
+
+if [ "$glmark2" = 1 ]; then
+	# At the mode's size (virgl.sh says why).
+	timeout 900 glmark2-es2-drm -s "$(preferred_mode)" -b build:duration=5 -b texture:duration=5 \
+		-b shading:duration=5 >"$VIRTGPU_RESULTS/glmark2.log" 2>&1
+	cat "$VIRTGPU_RESULTS/glmark2.log"
+	score=$(sed -n 's/.*glmark2 Score: *\([0-9]*\).*/\1/p' "$VIRTGPU_RESULTS/glmark2.log")
+	if [ -n "$score" ]; then
+		echo "bench glmark2_score $score score" >>"$out"
+		pass glmark2 "score $score"
+	else
+		fail glmark2 "no score: $(tail -n 1 "$VIRTGPU_RESULTS/glmark2.log")"
+	fi
+fi
+finish
