@@ -546,7 +546,8 @@ def boot_once(kernel=None, devices=(), vga='none', driver='ours', script=None, r
     # the GL library when it does; Linux 6.12 resets virtio devices at power-off. So a guest
     # with a GL display does not power off: it leaves a marker and QEMU is told to quit.
     gl = 'gl=on' in display
-    cmdline = ('console=ttyS0 loglevel=5 panic=-1 log_buf_len=8M '
+    # sysrq_always_enabled: a guest that times out is asked for its blocked tasks first.
+    cmdline = ('console=ttyS0 loglevel=5 panic=-1 log_buf_len=8M sysrq_always_enabled '
                'modprobe.blacklist=virtio_gpu '
                f'virtgpu.script={script} virtgpu.driver={driver} ' +
                ('virtgpu.halt=host ' if gl else '') +
@@ -583,7 +584,8 @@ def boot_once(kernel=None, devices=(), vga='none', driver='ours', script=None, r
         while qemu.poll() is None:
             if time.monotonic() - start > timeout:
                 timed_out = True
-                say(f'timeout after {timeout}s, killing QEMU')
+                say(f'timeout after {timeout}s: blocked tasks to serial.log, killing QEMU')
+                show_blocked_tasks(reqs)
                 qemu.kill()
                 qemu.wait()
                 break
@@ -620,6 +622,16 @@ def boot_once(kernel=None, devices=(), vga='none', driver='ours', script=None, r
     (results / 'summary.json').write_text(json.dumps(summary, indent=1) + '\n')
     say(f'{prefix}: {duration:.1f} s')
     return summary
+
+
+def show_blocked_tasks(reqs):
+    """SysRq-W through the guest's keyboard: the kernel prints its blocked tasks' stacks
+    on the serial console, so a hang's cause is in serial.log."""
+    try:
+        reqs.qmp_cmd('human-monitor-command', {'command-line': 'sendkey alt-sysrq-w'})
+        time.sleep(5)
+    except (OSError, RuntimeError) as e:
+        say(f'no SysRq-W ({e})')
 
 
 def add_run_args(p):
