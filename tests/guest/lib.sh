@@ -197,16 +197,6 @@ kernel_at_least() {
 		{ [ "$_ka_maj" = "${1%%.*}" ] && [ "$_ka_min" -ge "${1#*.}" ]; }
 }
 
-# preferred_mode: WxH of card0's first connected connector's preferred (first) mode.
-preferred_mode() {
-	for _pm in /sys/class/drm/card0-*; do
-		[ "$(cat "$_pm/status" 2>/dev/null)" = connected ] || continue
-		head -n 1 "$_pm/modes"
-		return 0
-	done
-	return 1
-}
-
 # drm_debugfs_dir: print /sys/kernel/debug/dri/<N> of the virtio-gpu device (lowest N).
 drm_debugfs_dir() {
 	for _d in $(ls -d /sys/kernel/debug/dri/[0-9]* 2>/dev/null | sort -t/ -k6 -n); do
