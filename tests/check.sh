@@ -12,7 +12,8 @@
 # A failed build stops make check at once: no guest may test a stale module.
 # STAGES="unit build" limits the run; SUITE_ARGS are passed to tests/vm/suite.py;
 # FUZZ_RUNS sets the fuzzer's inputs. FULL=1 (make check-full): 50M fuzz inputs, the in-tree
-# IGT comparison on every kernel, and the mutants stage.
+# IGT comparison on every kernel, the boots of tests/guest/suite-full.txt (a 10-minute 3D
+# stress), and the mutants stage.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
@@ -23,7 +24,7 @@ if [ -n "${FULL:-}" ]; then
 fi
 STAGES=${STAGES:-unit harness build guest}
 COMPARE_KERNELS=${COMPARE_KERNELS:-6.12}
-DEBUG_ONLY=${DEBUG_ONLY:-probe-1head console pixels-update panic desktop cursor}
+DEBUG_ONLY=${DEBUG_ONLY:-probe-1head console pixels-update panic desktop cursor virgl stress unplug}
 passed=0 failed=0 skipped=0
 start=$(date +%s)
 
@@ -140,6 +141,10 @@ for stage in $STAGES; do
 			run_counted igt-vs-bochs python3 tests/igt/compare.py "$out" \
 				--label qemuvga-std --names qemuvga,bochs --no-expect --gate
 			python3 tests/igt/history.py
+		fi
+		if [ -n "${FULL:-}" ]; then
+			run_counted guest-full python3 tests/vm/suite.py --driver ours \
+				--suite tests/guest/suite-full.txt --out "$out-full"
 		fi
 		;;
 	mutants) run_counted mutants python3 tests/mutants/run.py ;;
