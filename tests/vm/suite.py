@@ -80,8 +80,8 @@ def parse_suite(path):
     """Lines of (label, kernel specs, devices, script, qemu args, harness options)."""
     opts = argparse.ArgumentParser(prog=f'{path} options', add_help=False)
     vmrun.add_run_args(opts)
-    # --also=DRIVER: run the line with that driver too, whatever suite --driver says (the
-    # in-tree side of a comparison that make check shows).
+    # --also=DRIVER[@SERIES]: run the line with that driver too, whatever suite --driver says
+    # (the in-tree side of a comparison that make check shows); @SERIES: on that kernel only.
     opts.add_argument('--also', action='append')
     for d in opts._actions:   # unset means "use the suite's command-line value"
         d.default = None
@@ -123,7 +123,10 @@ def main():
                 continue
             pinned = boot['opts'].get('driver')
             chosen = [pinned] if pinned else list(drivers)
-            chosen += [d for d in boot['opts'].get('also') or [] if d not in chosen]
+            for also in boot['opts'].get('also') or []:
+                d, _, only_on = also.partition('@')
+                if d not in chosen and (not only_on or matches(kernel, only_on)):
+                    chosen.append(d)
             for driver in chosen:
                 runs.append((kernel, driver, boot))
     if not runs:
