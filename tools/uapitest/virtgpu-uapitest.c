@@ -7,10 +7,12 @@
  * processes sharing a buffer, and syncobjs where the kernel's uAPI has them.
  *
  *   virtgpu-uapitest [-d /dev/dri/renderD128] --virgl yes|no [--syncobj]
+ *                    [--skip NAME]...
  *
  * --virgl says whether the device offers VIRGL (from the QEMU command line):
  * the 3D-only ioctls must work then, and fail with ENOSYS otherwise.
  * --syncobj: the kernel's execbuffer has syncobj arrays (Linux 6.5+).
+ * --skip NAME: do not run that check (SKIP): input that would kill the host.
  * Exit status: 0 if nothing failed.
  */
 #define _GNU_SOURCE
@@ -163,9 +165,26 @@ static bool expect(int got, int want, char *buf, size_t len)
 	return got == want;
 }
 
+/* Checks --skip names are not run at all (an ioctl that would kill the host). */
+static const char *skips[32];
+static int num_skips;
+
+static bool skipped(const char *name)
+{
+	for (int i = 0; i < num_skips; i++) {
+		if (!strcmp(skips[i], name)) {
+			printf("SKIP %s not run (--skip)\n", name);
+			return true;
+		}
+	}
+	return false;
+}
+
 #define EXPECT(name, got, want)						\
 	do {								\
 		char _b[96];						\
+		if (skipped(name))					\
+			break;						\
 		result(expect((got), (want), _b, sizeof(_b)), name, "%s", _b); \
 	} while (0)
 
@@ -714,11 +733,14 @@ int main(int argc, char **argv)
 		{ "device", required_argument, NULL, 'd' },
 		{ "virgl", required_argument, NULL, 'v' },
 		{ "syncobj", no_argument, NULL, 's' },
+		{ "skip", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, fd, fd2;
 	bool have_virgl = false;
 
+	/* A line per check as it ends: a host that dies shows where. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	while ((c = getopt_long(argc, argv, "d:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -730,6 +752,11 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			syncobj = true;
+			break;
+		case 'k':
+			if (num_skips == (int)(sizeof(skips) / sizeof(skips[0])))
+				return 2;
+			skips[num_skips++] = optarg;
 			break;
 		default:
 			return 2;
