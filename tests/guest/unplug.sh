@@ -35,8 +35,12 @@ check load load_driver || { finish; exit 0; }
 for v in /sys/class/vtconsole/vtcon*; do
 	grep -q 'frame buffer' "$v/name" 2>/dev/null && echo 0 >"$v/bind"
 done
-# card0 -> the virtio device -> its PCI function.
-pci=$(readlink -f /sys/class/drm/card0/device/..)
+# The PCI function above card0 (ours hangs from the virtio device, the in-tree driver from
+# the function itself).
+pci=$(readlink -f /sys/class/drm/card0/device)
+until [[ ${pci##*/} =~ ^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$ ]] || [ "$pci" = / ]; do
+	pci=${pci%/*}
+done
 echo "GPU PCI function: $pci"
 
 # wait_line FILE REGEX SECONDS: FILE gets a line matching REGEX in time.
