@@ -222,8 +222,9 @@ bool virtgpu_file_polls_ring(struct drm_file *file, u32 ring_idx)
 	return ring_idx < 64 && (vfile->poll_rings & BIT_ULL(ring_idx));
 }
 
-/* A handle to @bo was created in @file: its context may use the resource. */
-void virtgpu_file_attach(struct drm_file *file, struct virtgpu_bo *bo)
+/* Tell @file's host context, if it has one, about @bo's resource. */
+static void virtgpu_file_ctx_resource(struct drm_file *file,
+				      struct virtgpu_bo *bo, bool attach)
 {
 	struct virtgpu_device *vgdev = to_virtgpu_device(bo->base.base.dev);
 	struct virtgpu_file *vfile = file->driver_priv;
@@ -232,25 +233,24 @@ void virtgpu_file_attach(struct drm_file *file, struct virtgpu_bo *bo)
 		return;
 	mutex_lock(&vfile->lock);
 	if (vfile->created) {
-		virtgpu_ctx_attach(vgdev->hw, vfile->ctx_id, bo->res_id);
+		if (attach)
+			virtgpu_ctx_attach(vgdev->hw, vfile->ctx_id, bo->res_id);
+		else
+			virtgpu_ctx_detach(vgdev->hw, vfile->ctx_id, bo->res_id);
 		virtgpu_hw_kick(vgdev->hw);
 	}
 	mutex_unlock(&vfile->lock);
 }
 
+/* A handle to @bo was created in @file: its context may use the resource. */
+void virtgpu_file_attach(struct drm_file *file, struct virtgpu_bo *bo)
+{
+	virtgpu_file_ctx_resource(file, bo, true);
+}
+
 void virtgpu_file_detach(struct drm_file *file, struct virtgpu_bo *bo)
 {
-	struct virtgpu_device *vgdev = to_virtgpu_device(bo->base.base.dev);
-	struct virtgpu_file *vfile = file->driver_priv;
-
-	if (!vfile || !bo->res_id)
-		return;
-	mutex_lock(&vfile->lock);
-	if (vfile->created) {
-		virtgpu_ctx_detach(vgdev->hw, vfile->ctx_id, bo->res_id);
-		virtgpu_hw_kick(vgdev->hw);
-	}
-	mutex_unlock(&vfile->lock);
+	virtgpu_file_ctx_resource(file, bo, false);
 }
 
 static int virtgpu_context_param(struct virtgpu_device *vgdev,

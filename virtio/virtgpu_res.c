@@ -33,6 +33,25 @@ static int virtgpu_res_attach(struct virtgpu_hw *hw, u32 id,
 	return virtgpu_cmd_submit(hw, vbuf, ret, fence, NULL);
 }
 
+/*
+ * Queue the CREATE in @vbuf (@encoded: its length, or an encoding error),
+ * then the ATTACH_BACKING of @b, which carries @fence.
+ */
+static int virtgpu_res_create(struct virtgpu_hw *hw, struct virtgpu_vbuf *vbuf,
+			      int encoded, u32 id, struct virtgpu_backing *b,
+			      struct virtgpu_fence *fence)
+{
+	int ret = virtgpu_cmd_submit(hw, vbuf, encoded, NULL, NULL);
+
+	if (ret) {
+		if (fence)
+			virtgpu_fence_complete(fence, ret);
+		return ret;
+	}
+	virtgpu_res_attach(hw, id, b, fence);
+	return 0;
+}
+
 /**
  * virtgpu_res_create_2d - create a 2D resource and attach its backing
  * @hw: the device
@@ -51,23 +70,15 @@ int virtgpu_res_create_2d(struct virtgpu_hw *hw, u32 id, u32 format, u32 width,
 			  struct virtgpu_fence *fence)
 {
 	struct virtgpu_vbuf *vbuf;
-	int ret;
 
 	vbuf = virtgpu_cmd_get(hw, NULL, sizeof(struct virtio_gpu_resource_create_2d),
 			       fence);
 	if (!vbuf)
 		return -ENOMEM;
-	ret = virtgpu_cmd_submit(hw, vbuf,
-				 virtgpu_encode_resource_create_2d(vbuf->cmd, vbuf->cmd_len,
-								   id, format, width,
-								   height), NULL, NULL);
-	if (ret) {
-		if (fence)
-			virtgpu_fence_complete(fence, ret);
-		return ret;
-	}
-	virtgpu_res_attach(hw, id, b, fence);
-	return 0;
+	return virtgpu_res_create(hw, vbuf,
+				  virtgpu_encode_resource_create_2d(vbuf->cmd, vbuf->cmd_len,
+								    id, format, width,
+								    height), id, b, fence);
 }
 
 /**
@@ -85,23 +96,15 @@ int virtgpu_res_create_3d(struct virtgpu_hw *hw, u32 id,
 			  struct virtgpu_backing *b, struct virtgpu_fence *fence)
 {
 	struct virtgpu_vbuf *vbuf;
-	int ret;
 
 	vbuf = virtgpu_cmd_get(hw, NULL, sizeof(struct virtio_gpu_resource_create_3d),
 			       fence);
 	if (!vbuf)
 		return -ENOMEM;
-	ret = virtgpu_cmd_submit(hw, vbuf,
-				 virtgpu_encode_resource_create_3d(vbuf->cmd, vbuf->cmd_len,
-								   id, params),
-				 NULL, NULL);
-	if (ret) {
-		if (fence)
-			virtgpu_fence_complete(fence, ret);
-		return ret;
-	}
-	virtgpu_res_attach(hw, id, b, fence);
-	return 0;
+	return virtgpu_res_create(hw, vbuf,
+				  virtgpu_encode_resource_create_3d(vbuf->cmd, vbuf->cmd_len,
+								    id, params),
+				  id, b, fence);
 }
 
 /**

@@ -16,71 +16,23 @@
  * Exit status: 0 when every benchmark ran, 1 when an ioctl failed, 2 on bad arguments.
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <drm.h>
-#include <virtgpu_drm.h>
+#include "virgl_client.h"
 
-/* Gallium's PIPE_BUFFER target and virgl's R8_UNORM format and vertex-buffer bind. */
-#define VIRGL_TARGET_BUFFER	0
-#define VIRGL_FORMAT_R8		64
-#define VIRGL_BIND_VERTEX	(1 << 4)
 #define BUFFER_SIZE		4096
 #define MAX_SAMPLES		(1 << 20)
-
-static const uint32_t nops[4];	/* virgl command 0 with length 0: NOP */
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int io(int fd, unsigned long req, void *arg)
-{
-	int ret;
-
-	do {
-		ret = ioctl(fd, req, arg);
-	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
-	return ret == -1 ? errno : 0;
-}
 
 static int fail(const char *what, int err)
 {
 	fprintf(stderr, "gpubench: %s: %s\n", what, strerror(err));
 	return 1;
-}
-
-static int create_buffer(int fd, uint32_t *handle)
-{
-	struct drm_virtgpu_resource_create rc = {
-		.target = VIRGL_TARGET_BUFFER, .format = VIRGL_FORMAT_R8,
-		.bind = VIRGL_BIND_VERTEX, .width = BUFFER_SIZE, .height = 1,
-		.depth = 1, .array_size = 1, .size = BUFFER_SIZE,
-	};
-	int err = io(fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE, &rc);
-
-	*handle = rc.bo_handle;
-	return err;
-}
-
-static int close_bo(int fd, uint32_t handle)
-{
-	struct drm_gem_close gc = { .handle = handle };
-
-	return io(fd, DRM_IOCTL_GEM_CLOSE, &gc);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -102,7 +54,7 @@ static int bench_exec(int fd, double seconds)
 	while (t1 < end && n < MAX_SAMPLES) {
 		struct drm_virtgpu_execbuffer eb = {
 			.flags = VIRTGPU_EXECBUF_FENCE_FD_OUT,
-			.size = sizeof(nops), .command = (uintptr_t)nops,
+			.size = sizeof(virgl_nops), .command = (uintptr_t)virgl_nops,
 			.fence_fd = -1,
 		};
 		struct pollfd pfd = { .events = POLLIN };
@@ -138,13 +90,13 @@ static int bench_wait(int fd, double seconds)
 	double start = now_s(), end = start + seconds, t = start;
 	uint32_t bo;
 	size_t n = 0;
-	int err = create_buffer(fd, &bo);
+	int err = create_buffer(fd, BUFFER_SIZE, &bo);
 
 	if (err)
 		return fail("wait: RESOURCE_CREATE", err);
 	while (!err && t < end) {
 		struct drm_virtgpu_execbuffer eb = {
-			.size = sizeof(nops), .command = (uintptr_t)nops,
+			.size = sizeof(virgl_nops), .command = (uintptr_t)virgl_nops,
 			.bo_handles = (uintptr_t)&bo, .num_bo_handles = 1,
 			.fence_fd = -1,
 		};
@@ -171,7 +123,7 @@ static int bench_create(int fd, double seconds)
 	int err = 0;
 
 	while (!err && t < end) {
-		err = create_buffer(fd, &bo);
+		err = create_buffer(fd, BUFFER_SIZE, &bo);
 		if (!err)
 			err = close_bo(fd, bo);
 		t = now_s();

@@ -43,42 +43,17 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <virtgpu_drm.h>
 #include <xf86drm.h>
 #include <xf86drmMode.h>
+
+#include "virgl_client.h"
 
 #define RENDER_NODE	"/dev/dri/renderD128"
 #define CARD_NODE	"/dev/dri/card0"
 #define MAX_WORKERS	16
 #define LIVE_BOS	8
-
-/* Gallium's PIPE_BUFFER target, virgl's R8_UNORM and vertex-buffer bind. */
-#define VIRGL_TARGET_BUFFER	0
-#define VIRGL_FORMAT_R8		64
-#define VIRGL_BIND_VERTEX	(1 << 4)
-
-static const uint32_t nops[4];	/* virgl NOPs */
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int io(int fd, unsigned long req, void *arg)
-{
-	int ret;
-
-	do {
-		ret = ioctl(fd, req, arg);
-	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
-	return ret == -1 ? errno : 0;
-}
 
 static int open_node(const char *path)
 {
@@ -102,24 +77,11 @@ static int fence_wait(int fence_fd, int timeout_ms)
 	return info.status;
 }
 
-static int create_buffer(int fd, uint32_t size, uint32_t *handle)
-{
-	struct drm_virtgpu_resource_create rc = {
-		.target = VIRGL_TARGET_BUFFER, .format = VIRGL_FORMAT_R8,
-		.bind = VIRGL_BIND_VERTEX, .width = size, .height = 1,
-		.depth = 1, .array_size = 1, .size = size,
-	};
-	int err = io(fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE, &rc);
-
-	*handle = rc.bo_handle;
-	return err;
-}
-
 static int submit(int fd, uint32_t *bos, uint32_t n, int *fence_fd)
 {
 	struct drm_virtgpu_execbuffer eb = {
 		.flags = fence_fd ? VIRTGPU_EXECBUF_FENCE_FD_OUT : 0,
-		.size = sizeof(nops), .command = (uintptr_t)nops,
+		.size = sizeof(virgl_nops), .command = (uintptr_t)virgl_nops,
 		.bo_handles = (uintptr_t)bos, .num_bo_handles = n,
 		.fence_fd = -1,
 	};
@@ -128,13 +90,6 @@ static int submit(int fd, uint32_t *bos, uint32_t n, int *fence_fd)
 	if (fence_fd)
 		*fence_fd = err ? -1 : eb.fence_fd;
 	return err;
-}
-
-static void close_bo(int fd, uint32_t handle)
-{
-	struct drm_gem_close gc = { .handle = handle };
-
-	io(fd, DRM_IOCTL_GEM_CLOSE, &gc);
 }
 
 /* ---- stress ---------------------------------------------------------- */
