@@ -388,11 +388,16 @@ void virtgpu_hw_remove(struct virtgpu_hw *hw)
 {
 	struct virtio_device *vdev = hw->vdev;
 
+	/*
+	 * Submitters test @removed under their queue's lock: once each lock
+	 * has been taken after the store, none is still adding to a queue
+	 * that is about to go. One lock at a time: they are of one class.
+	 */
 	spin_lock(&hw->ctrlq.lock);
-	spin_lock(&hw->cursorq.lock);
 	WRITE_ONCE(hw->removed, true);
-	spin_unlock(&hw->cursorq.lock);
 	spin_unlock(&hw->ctrlq.lock);
+	spin_lock(&hw->cursorq.lock);
+	spin_unlock(&hw->cursorq.lock);
 	wake_up_all(&hw->ctrlq.ack_wait);
 	wake_up_all(&hw->cursorq.ack_wait);
 	cancel_work_sync(&hw->config_work);
