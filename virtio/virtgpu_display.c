@@ -35,6 +35,34 @@ int virtgpu_scanout_set(struct virtgpu_hw *hw, struct virtgpu_cmds *pool,
 				  NULL, NULL);
 }
 
+/*
+ * Turn every scanout off and wait for the host, at most @timeout jiffies.
+ * Removal does this before the reset: QEMU 7.2's GL display tears a GL
+ * scanout down from the vCPU thread when a reset finds one on, and crashes.
+ */
+void virtgpu_scanouts_off(struct virtgpu_hw *hw, unsigned long timeout)
+{
+	struct virtgpu_vbuf *vbuf;
+	struct virtgpu_batch b;
+	u32 i;
+
+	virtgpu_batch_init(&b);
+	for (i = 0; i < hw->num_scanouts; i++) {
+		vbuf = virtgpu_cmd_get(hw, NULL,
+				       sizeof(struct virtio_gpu_set_scanout),
+				       NULL);
+		if (!vbuf)
+			break;
+		virtgpu_cmd_submit(hw, vbuf,
+				   virtgpu_encode_set_scanout(vbuf->cmd,
+							      vbuf->cmd_len,
+							      i, 0, 0, 0, 0, 0),
+				   NULL, &b);
+	}
+	virtgpu_hw_kick(hw);
+	virtgpu_batch_wait(&b, timeout);
+}
+
 /* The cursor queue carries no answers. */
 static int virtgpu_cursor_submit(struct virtgpu_hw *hw,
 				 struct virtgpu_vbuf *vbuf, int encoded)

@@ -388,6 +388,9 @@ void virtgpu_hw_remove(struct virtgpu_hw *hw)
 {
 	struct virtio_device *vdev = hw->vdev;
 
+	/* The display may still show something; a host gone takes 1 s. */
+	virtgpu_scanouts_off(hw, HZ);
+
 	/*
 	 * Submitters test @removed under their queue's lock: once each lock
 	 * has been taken after the store, none is still adding to a queue

@@ -251,6 +251,9 @@ void virtgpu_fence_emit(struct virtgpu_hw *hw, struct virtgpu_fence *fence,
 void virtgpu_fence_unemit(struct virtgpu_fence *fence);
 void virtgpu_fence_complete(struct virtgpu_fence *fence, int status);
 
+/* virtgpu_display.c */
+void virtgpu_scanouts_off(struct virtgpu_hw *hw, unsigned long timeout);
+
 /* virtgpu_backing.c */
 int virtgpu_backing_mem_entries(struct virtgpu_hw *hw,
 				const struct virtgpu_backing *b,
