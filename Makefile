@@ -24,7 +24,8 @@ all: modules
 
 modules:
 	@tools/prepare-build.sh $(KDIR) $(BUILD)
-	$(MAKE) -C $(KDIR) M=$(BUILD) modules
+	@cross=$$(tools/compat/target-arch.sh $(KDIR)) && eval "$$cross" && \
+		$(MAKE) -C $(KDIR) M=$(BUILD) modules
 
 modules-all:
 	@set -e; ks=$$(tools/kernels.sh); for k in $$ks; do \

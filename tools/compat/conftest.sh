@@ -4,6 +4,10 @@
 # defining VIRTGPU_<NAME> for every probe that compiled. The first line of a
 # probe names its macro: "/* HAVE_X: why */".
 #
+# A probe that fails is "API absent" only when the kernel's headers compile a
+# plain module (the baseline) and the compiler said why that probe failed;
+# anything else (wrong ARCH or compiler, broken headers) stops the build.
+#
 # usage: conftest.sh KDIR OUTPUT_HEADER
 set -euo pipefail
 
@@ -13,7 +17,21 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-objs=()
+# The target's architecture is the kernel tree's, whoever calls us: a
+# packaging hook may run this without ARCH/CROSS_COMPILE.
+cross=$("$here/target-arch.sh" "$kdir")
+eval "$cross"
+
+objs=(baseline.o)
+cat >"$work/baseline.c" <<'C'
+// SPDX-License-Identifier: GPL-2.0
+#include <linux/module.h>
+#include <linux/virtio.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_gem.h>
+int virtgpu_conftest_baseline(void);
+int virtgpu_conftest_baseline(void) { return 0; }
+C
 for src in "$here"/*.c; do
 	name=$(basename "$src" .c)
 	cp "$src" "$work/$name.c"
@@ -23,6 +41,16 @@ printf 'obj-m := %s\nccflags-y := -Werror\n' "${objs[*]}" > "$work/Kbuild"
 
 # -k: a failing probe is an answer, not an error.
 make -s -k -C "$kdir" M="$work" "${objs[@]}" >"$work/log" 2>&1 || true
+
+broken() {
+	echo "conftest: $1 (kernel $kdir, ARCH=${ARCH:-host}," \
+		"CROSS_COMPILE=${CROSS_COMPILE:-none}); the compiler said:" >&2
+	grep -v '^make' "$work/log" | grep -E 'error|not found|No such' |
+		awk '!seen[$0]++' | head -n 10 >&2 || true
+	exit 1
+}
+[ -f "$work/baseline.o" ] ||
+	broken "the kernel headers do not compile a plain module, so no probe can be trusted"
 
 mkdir -p "$(dirname "$out")"
 tmp="$out.tmp"
@@ -34,8 +62,11 @@ tmp="$out.tmp"
 		[ -n "$macro" ] || { echo "conftest: $src lacks a HAVE_ line" >&2; exit 1; }
 		if [ -f "$work/$name.o" ]; then
 			echo "#define VIRTGPU_$macro 1"
-		else
+		elif grep -q "$name\.c:[0-9]*:[0-9]*: error:\|$name\.c:[0-9]*:[0-9]*: fatal error:" \
+			"$work/log"; then
 			echo "/* VIRTGPU_$macro is not set */"
+		else
+			broken "probe $name failed without a compiler error of its own"
 		fi
 	done
 } > "$tmp"
