@@ -83,6 +83,32 @@ result() {
 	fi
 }
 
+# arm64: Debian's arm64 headers of each supported release, cross-compiled with
+# Debian's aarch64 gcc; the probes must answer as for the same amd64 release.
+stage_cross() {
+	local kd k native out warn rc kdirs
+	kdirs=$(tools/cross-headers.sh arm64) ||
+		abort build/arm64-headers "tools/cross-headers.sh failed (its message is above)"
+	for kd in $kdirs; do
+		k=${kd##*/linux-headers-}
+		rm -f "build/$k/virtgpu.ko" "build/$k/qemuvga.ko"
+		out=$(make --no-print-directory KVER="$k" KDIR="$kd" W=1 C=2 modules 2>&1)
+		rc=$?
+		if [ "$rc" != 0 ] || [ ! -f "build/$k/virtgpu.ko" ] || [ ! -f "build/$k/qemuvga.ko" ]; then
+			abort "build/$k" "$(echo "$out" | grep -E 'error|Error' | head -n 5)"
+		fi
+		warn=$(echo "$out" | grep -E 'warning:|error:' | head -n 5)
+		result 0 "build/$k/virtgpu.ko"
+		result 0 "build/$k/qemuvga.ko"
+		[ -z "$warn" ]
+		result $? "build/$k/w1-sparse-clean" "$warn"
+		native=build/${k%-arm64}-amd64/generated/virtgpu_config.h
+		# The first line names the kernel tree.
+		out=$(diff <(tail -n +2 "$native") <(tail -n +2 "build/$k/generated/virtgpu_config.h") 2>&1)
+		result $? "build/$k/compat-as-amd64" "$out"
+	done
+}
+
 stage_build() {
 	local k out warn rc kernels
 	kernels=$(tools/kernels.sh 2>&1) || abort build/kernels "$kernels"
@@ -102,6 +128,7 @@ stage_build() {
 		[ -z "$warn" ]
 		result $? "build/$k/w1-sparse-clean" "$warn"
 	done
+	stage_cross
 	out=$(tools/checkpatch.sh 2>&1)
 	warn=$(echo "$out" | grep -Ev '^total: 0 errors, 0 warnings, 0 checks' | head -n 10)
 	[ -z "$warn" ]

@@ -15,6 +15,7 @@ PKGS=(
 	imagemagick python3 libdrm-dev pkg-config perl linux-source-6.12
 	linux-image-amd64 linux-headers-amd64
 	clang libclang-rt-14-dev
+	gcc-aarch64-linux-gnu curl
 )
 
 need_update=0
