@@ -11,6 +11,7 @@
 #   make compare                 the guest tests on our driver and the in-tree one
 #   make bench                   display benchmark, ours and in-tree side by side
 #   make bench-3d                3D benchmark (virgl: fences, submits, glmark2), side by side
+#   make deb                     the virtgpu-dkms package (build/deb/)
 #   make debug-kernel            build a KASAN/lockdep/drm_panic 6.12 guest kernel (optional)
 
 KVER ?= $(shell tools/kernels.sh default)
@@ -18,7 +19,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 BUILD := $(CURDIR)/build/$(KVER)
 
 .PHONY: all modules modules-all guest-tools clean setup run check check-full check-debug \
-	compare bench bench-3d unit debug-kernel
+	compare bench bench-3d unit debug-kernel deb
 
 all: modules
 
@@ -64,6 +65,9 @@ bench: setup modules-all guest-tools
 
 bench-3d: setup modules-all guest-tools
 	python3 tests/bench/run.py --suite 3d --kernels all --drivers ours,intree --repeat 3
+
+deb: setup
+	@tools/make-deb.sh
 
 debug-kernel: setup
 	tools/debug-kernel.sh

@@ -3,7 +3,9 @@
 # "N passed, N failed" line summing all stages:
 #   unit      host unit tests of the pure protocol code (ASan/UBSan), a libFuzzer run
 #   harness   host tests of the guest harness, the IGT runner and the guest-side tools
-#   build     warning-free W=1 + sparse builds on every supported kernel, checkpatch
+#   build     warning-free W=1 + sparse builds on every supported kernel and arm64 cross
+#             builds of the same releases, checkpatch
+#   package   the virtgpu-dkms .deb, installed, upgraded and removed in a bookworm chroot
 #   guest     QEMU guests on every supported kernel (tests/guest/suite.d/*.txt), then IGT
 #             of ours against the in-tree drivers' in the same run (fewer passes: FAIL)
 #   mutants   (make check-full) deliberately broken copies of the tree must each be caught
@@ -18,11 +20,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
 if [ -n "${FULL:-}" ]; then
-	STAGES=${STAGES:-unit harness build guest mutants}
+	STAGES=${STAGES:-unit harness build package guest mutants}
 	FUZZ_RUNS=${FUZZ_RUNS:-50000000}
 	COMPARE_KERNELS=all
 fi
-STAGES=${STAGES:-unit harness build guest}
+STAGES=${STAGES:-unit harness build package guest}
 COMPARE_KERNELS=${COMPARE_KERNELS:-6.12}
 DEBUG_ONLY=${DEBUG_ONLY:-probe-1head console pixels-update panic desktop cursor virgl stress unplug}
 passed=0 failed=0 skipped=0
@@ -150,6 +152,10 @@ for stage in $STAGES; do
 		run_counted conftest tools/compat/test_conftest.sh
 		;;
 	build) stage_build ;;
+	package)
+		out=$(tools/make-deb.sh 2>&1) || abort package/deb "$(echo "$out" | tail -n 5)"
+		run_counted package tests/deb/test-chroot.sh "$(echo "$out" | tail -n 1)"
+		;;
 	guest)
 		out=$(make --no-print-directory modules-all guest-tools 2>&1) ||
 			abort guest/build "$(echo "$out" | grep -Ei 'error|kernels:' | head -n 5)"
