@@ -6,6 +6,24 @@
  */
 #include "virtgpu_hw_priv.h"
 
+/* SET_SCANOUT, tracked in @b for a waiter when given. */
+static int virtgpu_scanout_queue(struct virtgpu_hw *hw,
+				 struct virtgpu_cmds *pool,
+				 struct virtgpu_batch *b, u32 scanout, u32 id,
+				 u32 x, u32 y, u32 w, u32 h)
+{
+	struct virtgpu_vbuf *vbuf;
+
+	vbuf = virtgpu_cmd_get(hw, pool, sizeof(struct virtio_gpu_set_scanout),
+			       NULL);
+	if (!vbuf)
+		return -ENOMEM;
+	return virtgpu_cmd_submit(hw, vbuf,
+				  virtgpu_encode_set_scanout(vbuf->cmd, vbuf->cmd_len,
+							     scanout, id, x, y, w, h),
+				  NULL, b);
+}
+
 /**
  * virtgpu_scanout_set - show rectangle @x, @y, @w x @h of resource @id on
  *	@scanout (resource 0 disables it)
@@ -23,16 +41,7 @@
 int virtgpu_scanout_set(struct virtgpu_hw *hw, struct virtgpu_cmds *pool,
 			u32 scanout, u32 id, u32 x, u32 y, u32 w, u32 h)
 {
-	struct virtgpu_vbuf *vbuf;
-
-	vbuf = virtgpu_cmd_get(hw, pool, sizeof(struct virtio_gpu_set_scanout),
-			       NULL);
-	if (!vbuf)
-		return -ENOMEM;
-	return virtgpu_cmd_submit(hw, vbuf,
-				  virtgpu_encode_set_scanout(vbuf->cmd, vbuf->cmd_len,
-							     scanout, id, x, y, w, h),
-				  NULL, NULL);
+	return virtgpu_scanout_queue(hw, pool, NULL, scanout, id, x, y, w, h);
 }
 
 /*
@@ -42,23 +51,13 @@ int virtgpu_scanout_set(struct virtgpu_hw *hw, struct virtgpu_cmds *pool,
  */
 void virtgpu_scanouts_off(struct virtgpu_hw *hw, unsigned long timeout)
 {
-	struct virtgpu_vbuf *vbuf;
 	struct virtgpu_batch b;
 	u32 i;
 
 	virtgpu_batch_init(&b);
-	for (i = 0; i < hw->num_scanouts; i++) {
-		vbuf = virtgpu_cmd_get(hw, NULL,
-				       sizeof(struct virtio_gpu_set_scanout),
-				       NULL);
-		if (!vbuf)
-			break;
-		virtgpu_cmd_submit(hw, vbuf,
-				   virtgpu_encode_set_scanout(vbuf->cmd,
-							      vbuf->cmd_len,
-							      i, 0, 0, 0, 0, 0),
-				   NULL, &b);
-	}
+	/* Best effort: a scanout that cannot be turned off leaves the rest. */
+	for (i = 0; i < hw->num_scanouts; i++)
+		virtgpu_scanout_queue(hw, NULL, &b, i, 0, 0, 0, 0, 0);
 	virtgpu_hw_kick(hw);
 	virtgpu_batch_wait(&b, timeout);
 }
