@@ -85,25 +85,34 @@ result() {
 	fi
 }
 
+# Both modules for kernel $1 (headers at $2), W=1 and sparse clean; a failed
+# build stops make check.
+build_kernel() {
+	local k=$1 kdir=$2 out warn rc
+	# No module of an earlier build may pass for this one.
+	rm -f "build/$k/virtgpu.ko" "build/$k/qemuvga.ko"
+	# C=2 runs sparse on every file, W=1 adds the extra warnings.
+	out=$(make --no-print-directory KVER="$k" KDIR="$kdir" W=1 C=2 modules 2>&1)
+	rc=$?
+	if [ "$rc" != 0 ] || [ ! -f "build/$k/virtgpu.ko" ] || [ ! -f "build/$k/qemuvga.ko" ]; then
+		abort "build/$k" "$(echo "$out" | grep -E 'error|Error' | head -n 5)"
+	fi
+	warn=$(echo "$out" | grep -E 'warning:|error:' | head -n 5)
+	result 0 "build/$k/virtgpu.ko"
+	result 0 "build/$k/qemuvga.ko"
+	[ -z "$warn" ]
+	result $? "build/$k/w1-sparse-clean" "$warn"
+}
+
 # arm64: Debian's arm64 headers of each supported release, cross-compiled with
 # Debian's aarch64 gcc; the probes must answer as for the same amd64 release.
 stage_cross() {
-	local kd k native out warn rc kdirs
+	local kd k native out kdirs
 	kdirs=$(tools/cross-headers.sh arm64) ||
 		abort build/arm64-headers "tools/cross-headers.sh failed (its message is above)"
 	for kd in $kdirs; do
 		k=${kd##*/linux-headers-}
-		rm -f "build/$k/virtgpu.ko" "build/$k/qemuvga.ko"
-		out=$(make --no-print-directory KVER="$k" KDIR="$kd" W=1 C=2 modules 2>&1)
-		rc=$?
-		if [ "$rc" != 0 ] || [ ! -f "build/$k/virtgpu.ko" ] || [ ! -f "build/$k/qemuvga.ko" ]; then
-			abort "build/$k" "$(echo "$out" | grep -E 'error|Error' | head -n 5)"
-		fi
-		warn=$(echo "$out" | grep -E 'warning:|error:' | head -n 5)
-		result 0 "build/$k/virtgpu.ko"
-		result 0 "build/$k/qemuvga.ko"
-		[ -z "$warn" ]
-		result $? "build/$k/w1-sparse-clean" "$warn"
+		build_kernel "$k" "$kd"
 		native=build/${k%-arm64}-amd64/generated/virtgpu_config.h
 		# The first line names the kernel tree.
 		out=$(diff <(tail -n +2 "$native") <(tail -n +2 "build/$k/generated/virtgpu_config.h") 2>&1)
@@ -112,23 +121,10 @@ stage_cross() {
 }
 
 stage_build() {
-	local k out warn rc kernels
+	local k out warn kernels
 	kernels=$(tools/kernels.sh 2>&1) || abort build/kernels "$kernels"
 	for k in $kernels; do
-		# No module of an earlier build may pass for this one.
-		rm -f "build/$k/virtgpu.ko" "build/$k/qemuvga.ko"
-		# C=2 runs sparse on every file, W=1 adds the extra warnings.
-		out=$(make --no-print-directory KVER="$k" KDIR="/lib/modules/$k/build" \
-			W=1 C=2 modules 2>&1)
-		rc=$?
-		if [ "$rc" != 0 ] || [ ! -f "build/$k/virtgpu.ko" ] || [ ! -f "build/$k/qemuvga.ko" ]; then
-			abort "build/$k" "$(echo "$out" | grep -E 'error|Error' | head -n 5)"
-		fi
-		warn=$(echo "$out" | grep -E 'warning:|error:' | head -n 5)
-		result 0 "build/$k/virtgpu.ko"
-		result 0 "build/$k/qemuvga.ko"
-		[ -z "$warn" ]
-		result $? "build/$k/w1-sparse-clean" "$warn"
+		build_kernel "$k" "/lib/modules/$k/build"
 	done
 	stage_cross
 	out=$(tools/checkpatch.sh 2>&1)
