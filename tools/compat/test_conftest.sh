@@ -21,6 +21,14 @@ fi
 # As a packaging hook would call it: a clean environment, another directory.
 (cd / && env -i PATH="$PATH" "$OLDPWD/tools/compat/conftest.sh" "$kdir" "$tmp/hook.h") 2>/dev/null
 if cmp -s "$tmp/plain.h" "$tmp/hook.h"; then ok same-from-a-hook; else ko same-from-a-hook "headers differ"; fi
+# Called from a make with sparse and W=1 (make W=1 C=2 modules): the compiler alone
+# answers; a checker that fails everything (CHECK=false) changes nothing.
+MAKEFLAGS=' -- C=2 CHECK=false W=1' tools/compat/conftest.sh "$kdir" "$tmp/flags.h" 2>"$tmp/err"
+if cmp -s "$tmp/plain.h" "$tmp/flags.h"; then
+	ok caller-make-flags-ignored
+else
+	ko caller-make-flags-ignored "$(head -n 2 "$tmp/err")"
+fi
 if grep -q '^#define VIRTGPU_HAVE_' "$tmp/plain.h"; then
 	ok some-api-present
 else
