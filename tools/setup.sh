@@ -47,3 +47,5 @@ if [ "${#missing[@]}" -gt 0 ]; then
 	fi
 fi
 echo "setup: host dependencies present (6.12 kernel: $k612)"
+# Newer Debian releases' kernels, headers and compilers: one cached chroot each.
+"$(dirname "$0")/suite-chroots.sh" setup | sed 's/^/setup: chroot /'
