@@ -50,8 +50,9 @@ enum drm_mode_status virtgpu_mode_valid(const struct drm_display_mode *mode)
 	}
 }
 
-static enum drm_mode_status virtgpu_connector_mode_valid(struct drm_connector *c,
-							 struct drm_display_mode *mode)
+static enum drm_mode_status
+virtgpu_connector_mode_valid(struct drm_connector *c,
+			     VIRTGPU_CONNECTOR_MODE_CONST struct drm_display_mode *mode)
 {
 	return virtgpu_mode_valid(mode);
 }

@@ -240,8 +240,8 @@ int virtgpu_crtc_init(struct virtgpu_device *vgdev, struct virtgpu_output *outpu
 {
 	int ret;
 
-	hrtimer_init(&output->vblank_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	output->vblank_timer.function = virtgpu_vblank_fire;
+	virtgpu_hrtimer_setup(&output->vblank_timer, virtgpu_vblank_fire,
+			      CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	ret = drm_crtc_init_with_planes(&vgdev->base, &output->crtc,
 					&output->primary, &output->cursor_plane,
 					&virtgpu_crtc_funcs, NULL);

@@ -49,6 +49,7 @@ static const struct drm_driver virtgpu_driver = {
 	.name = VIRTGPU_DRIVER_NAME,
 	.desc = VIRTGPU_DRIVER_DESC,
 	VIRTGPU_DRIVER_DATE
+	VIRTGPU_FBDEV_DRIVER_OPS
 	.major = 0,
 	.minor = 1,
 	.patchlevel = 0,

@@ -7,9 +7,73 @@
 #define VIRTGPU_COMPAT_DRM_H
 
 #include <drm/drm_drv.h>
+#include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
+#include <drm/drm_gem_framebuffer_helper.h>
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_plane.h>
+
+/*
+ * 7.2 (at the latest) calls the collection of states an atomic update
+ * carries struct drm_atomic_commit; the callbacks of every helper vtable and
+ * drm_atomic_get_*_state() take it. The old tag was removed outright, so the
+ * driver keeps spelling it the old way and the tag is mapped here.
+ */
+#ifdef VIRTGPU_HAVE_DRM_ATOMIC_COMMIT
+#define drm_atomic_state drm_atomic_commit
+#endif
+
+/*
+ * The same kernels hand .fb_create the format info the core looked up, and
+ * drm_gem_fb_init_with_funcs() wants it too. VIRTGPU_FB_CREATE_INFO is the
+ * extra parameter of an .fb_create callback (nothing before). virtgpu_fb.c's
+ * virtgpu_fb_create() keeps the three-parameter spelling: the function-like
+ * macro gives its declaration and definition the fourth (unused) one, while
+ * virtgpu_kms.c's ".fb_create = virtgpu_fb_create" is no call and stays the
+ * function's name.
+ */
+#ifdef VIRTGPU_HAVE_FB_CREATE_FORMAT_INFO
+#define VIRTGPU_FB_CREATE_INFO const struct drm_format_info *info,
+#define VIRTGPU_FB_CREATE_INFO_ARG info,
+#define virtgpu_fb_create(dev, file, cmd) \
+	virtgpu_fb_create(dev, file, VIRTGPU_FB_CREATE_INFO cmd)
+#else
+#define VIRTGPU_FB_CREATE_INFO
+#define VIRTGPU_FB_CREATE_INFO_ARG
+#endif
+#ifdef VIRTGPU_HAVE_DRM_GEM_FB_INIT_FORMAT_INFO
+static inline int
+virtgpu_gem_fb_init(struct drm_device *dev, struct drm_framebuffer *fb,
+		    struct drm_file *file, const struct drm_mode_fb_cmd2 *cmd,
+		    const struct drm_framebuffer_funcs *funcs)
+{
+	const struct drm_format_info *info =
+		drm_get_format_info(dev, cmd->pixel_format, cmd->modifier[0]);
+
+	/* The parentheses: the kernel's function, not the macro below. */
+	return (drm_gem_fb_init_with_funcs)(dev, fb, file, info, cmd, funcs);
+}
+
+#define drm_gem_fb_init_with_funcs(dev, fb, file, cmd, funcs) \
+	virtgpu_gem_fb_init(dev, fb, file, cmd, funcs)
+#endif
+
+/*
+ * Later kernels tell atomic_async_check whether the update is a page flip.
+ * The cursor's check (virtgpu_cursor.c) only ever sees cursor moves and
+ * ignores it: the macro adds the parameter to its definition.
+ */
+#ifdef VIRTGPU_HAVE_PLANE_ASYNC_CHECK_FLIP
+#define virtgpu_cursor_atomic_async_check(plane, state) \
+	virtgpu_cursor_atomic_async_check(plane, state, bool flip)
+#endif
+
+/* A connector's mode_valid takes a const mode in later kernels. */
+#ifdef VIRTGPU_HAVE_CONNECTOR_MODE_VALID_CONST
+#define VIRTGPU_CONNECTOR_MODE_CONST const
+#else
+#define VIRTGPU_CONNECTOR_MODE_CONST
+#endif
 
 /* 6.14 removed drm_driver.date. */
 #ifdef VIRTGPU_HAVE_DRM_DRIVER_DATE
@@ -37,13 +101,27 @@ static inline void virtgpu_cursor_hotspot(const struct drm_plane_state *s,
 }
 #endif
 
-/* fbdev emulation: 6.11 drm_fbdev_shmem_setup(), before the generic one. */
-#ifdef VIRTGPU_HAVE_DRM_FBDEV_SHMEM
+/*
+ * fbdev emulation: 6.11 drm_fbdev_shmem_setup(), before the generic one;
+ * where neither is left, the DRM client setup, which finds the shmem fbdev
+ * through the driver's fbdev_probe (VIRTGPU_FBDEV_DRIVER_OPS in struct
+ * drm_driver). The probe asks for the header where 7.2 has it (drm/clients/):
+ * a kernel with the older place and without drm_fbdev_shmem_setup() would
+ * fall to the generic setup and fail to build, not build something else.
+ */
+#if defined(VIRTGPU_HAVE_DRM_FBDEV_SHMEM)
 #include <drm/drm_fbdev_shmem.h>
 #define virtgpu_fbdev_setup(dev) drm_fbdev_shmem_setup(dev, 32)
+#define VIRTGPU_FBDEV_DRIVER_OPS
+#elif defined(VIRTGPU_HAVE_DRM_CLIENT_SETUP)
+#include <drm/clients/drm_client_setup.h>
+#include <drm/drm_fbdev_shmem.h>
+#define virtgpu_fbdev_setup(dev) drm_client_setup_with_color_mode(dev, 32)
+#define VIRTGPU_FBDEV_DRIVER_OPS DRM_FBDEV_SHMEM_DRIVER_OPS,
 #else
 #include <drm/drm_fb_helper.h>
 #define virtgpu_fbdev_setup(dev) drm_fbdev_generic_setup(dev, 32)
+#define VIRTGPU_FBDEV_DRIVER_OPS
 #endif
 
 /*
@@ -75,13 +153,16 @@ static inline void virtgpu_cursor_hotspot(const struct drm_plane_state *s,
 
 /*
  * 6.2: a kernel mapping of a GEM object takes its reservation lock, through
- * drm_gem_vmap_unlocked(); before, the shmem helper locked by itself.
+ * drm_gem_vmap_unlocked(); before, the shmem helper locked by itself. Later
+ * kernels named it drm_gem_vmap() (the old drm_gem_vmap() is the _locked one).
  */
 static inline int virtgpu_gem_vmap(struct drm_gem_object *obj,
 				   struct iosys_map *map)
 {
-#ifdef VIRTGPU_HAVE_DRM_GEM_VMAP_UNLOCKED
+#if defined(VIRTGPU_HAVE_DRM_GEM_VMAP_UNLOCKED)
 	return drm_gem_vmap_unlocked(obj, map);
+#elif defined(VIRTGPU_HAVE_DRM_GEM_VMAP)
+	return drm_gem_vmap(obj, map);
 #else
 	return drm_gem_shmem_vmap(to_drm_gem_shmem_obj(obj), map);
 #endif
@@ -90,8 +171,10 @@ static inline int virtgpu_gem_vmap(struct drm_gem_object *obj,
 static inline void virtgpu_gem_vunmap(struct drm_gem_object *obj,
 				      struct iosys_map *map)
 {
-#ifdef VIRTGPU_HAVE_DRM_GEM_VMAP_UNLOCKED
+#if defined(VIRTGPU_HAVE_DRM_GEM_VMAP_UNLOCKED)
 	drm_gem_vunmap_unlocked(obj, map);
+#elif defined(VIRTGPU_HAVE_DRM_GEM_VMAP)
+	drm_gem_vunmap(obj, map);
 #else
 	drm_gem_shmem_vunmap(to_drm_gem_shmem_obj(obj), map);
 #endif

@@ -49,6 +49,7 @@ static const struct drm_driver qemuvga_drm_driver = {
 	.name = QEMUVGA_NAME,
 	.desc = "QEMU std VGA, qxl-vga and VMware SVGA",
 	VIRTGPU_DRIVER_DATE
+	VIRTGPU_FBDEV_DRIVER_OPS
 	.major = 1,
 	.minor = 0,
 	DRM_GEM_SHMEM_DRIVER_OPS,

@@ -18,6 +18,7 @@
 
 #include "qemuvga_modes.h"
 #include "qemuvga_svga.h"
+#include "virtgpu_compat_drm.h"
 
 #define QEMUVGA_NAME		"qemuvga"
 

@@ -290,11 +290,11 @@ static const struct drm_mode_config_helper_funcs qemuvga_mode_config_helper_func
  */
 static struct drm_framebuffer *
 qemuvga_fb_create(struct drm_device *dev, struct drm_file *file,
-		  const struct drm_mode_fb_cmd2 *cmd)
+		  VIRTGPU_FB_CREATE_INFO const struct drm_mode_fb_cmd2 *cmd)
 {
 	if (!drm_any_plane_has_format(dev, cmd->pixel_format, cmd->modifier[0]))
 		return ERR_PTR(-EINVAL);
-	return drm_gem_fb_create_with_dirty(dev, file, cmd);
+	return drm_gem_fb_create_with_dirty(dev, file, VIRTGPU_FB_CREATE_INFO_ARG cmd);
 }
 
 static const struct drm_mode_config_funcs qemuvga_mode_config_funcs = {
