@@ -3,6 +3,7 @@
 # Thin wrapper around kbuild. Each kernel builds in its own build/<KVER>/.
 #   make [KVER=... | KDIR=...]   build virtgpu.ko for one kernel
 #   make modules-all             build for every supported kernel installed
+#   make modules-suites          build for trixie's and sid's kernels, in their chroots
 #   make setup                   install what the build and tests need
 #   make run                     boot a guest with the module, screenshot it
 #   make check                   every test (under 60 minutes)
@@ -18,7 +19,7 @@ KVER ?= $(shell tools/kernels.sh default)
 KDIR ?= /lib/modules/$(KVER)/build
 BUILD := $(CURDIR)/build/$(KVER)
 
-.PHONY: all modules modules-all guest-tools clean setup run check check-full check-debug \
+.PHONY: all modules modules-all modules-suites guest-tools clean setup run check check-full check-debug \
 	compare bench bench-3d unit debug-kernel deb
 
 all: modules
@@ -31,6 +32,14 @@ modules:
 modules-all:
 	@set -e; ks=$$(tools/kernels.sh); for k in $$ks; do \
 		$(MAKE) --no-print-directory KVER=$$k KDIR=/lib/modules/$$k/build modules; \
+	done
+
+# The newest kernels of trixie and sid, each built inside its chroot (make setup) with
+# that release's compiler: tools/suite-chroots.sh.
+modules-suites:
+	@set -e; tools/suite-chroots.sh list | while read -r s k root; do \
+		tools/suite-chroots.sh run $$s make --no-print-directory KVER=$$k \
+			KDIR=/lib/modules/$$k/build modules; \
 	done
 
 # Programs the guest tests run, built on the host against libdrm.

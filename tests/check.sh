@@ -3,8 +3,9 @@
 # "N passed, N failed" line summing all stages:
 #   unit      host unit tests of the pure protocol code (ASan/UBSan), a libFuzzer run
 #   harness   host tests of the guest harness, the IGT runner and the guest-side tools
-#   build     warning-free W=1 + sparse builds on every supported kernel and arm64 cross
-#             builds of the same releases, checkpatch
+#   build     warning-free W=1 + sparse builds on every supported kernel (trixie's and
+#             sid's in their chroots, with their compilers) and arm64 cross builds of the
+#             bookworm releases, checkpatch
 #   package   the virtgpu-dkms .deb, installed, upgraded and removed in a bookworm chroot
 #   guest     QEMU guests on every supported kernel (tests/guest/suite.d/*.txt), then IGT
 #             of ours against the in-tree drivers' in the same run (fewer passes: FAIL)
@@ -86,18 +87,20 @@ result() {
 }
 
 # Both modules for kernel $1 (headers at $2), W=1 and sparse clean; a failed
-# build stops make check.
+# build stops make check. Words after the two are a command that runs make (a chroot).
 build_kernel() {
 	local k=$1 kdir=$2 out warn rc
+	shift 2
 	# No module of an earlier build may pass for this one.
 	rm -f "build/$k/virtgpu.ko" "build/$k/qemuvga.ko"
-	# C=2 runs sparse on every file, W=1 adds the extra warnings.
-	out=$(make --no-print-directory KVER="$k" KDIR="$kdir" W=1 C=2 modules 2>&1)
+	# C=2 runs sparse on every file, W=1 adds the extra warnings. A kernel that finds
+	# sparse unusable says so with a make warning and builds without it: that fails too.
+	out=$("$@" make --no-print-directory KVER="$k" KDIR="$kdir" W=1 C=2 modules 2>&1)
 	rc=$?
 	if [ "$rc" != 0 ] || [ ! -f "build/$k/virtgpu.ko" ] || [ ! -f "build/$k/qemuvga.ko" ]; then
 		abort "build/$k" "$(echo "$out" | grep -E 'error|Error' | head -n 5)"
 	fi
-	warn=$(echo "$out" | grep -E 'warning:|error:' | head -n 5)
+	warn=$(echo "$out" | grep -E 'warning:|error:|not available or not up to date' | head -n 5)
 	result 0 "build/$k/virtgpu.ko"
 	result 0 "build/$k/qemuvga.ko"
 	[ -z "$warn" ]
@@ -120,12 +123,26 @@ stage_cross() {
 	done
 }
 
+# Newer Debian releases (tools/suite-chroots.sh: trixie, sid), each built inside its
+# cached chroot with that release's compiler and sparse, for the newest kernel the
+# release offered when make setup built the chroot.
+stage_suites() {
+	local list s k root
+	list=$(tools/suite-chroots.sh list 2>&1) || abort build/suite-chroots "$list"
+	while read -r s k root; do
+		echo "build: $k in the $s chroot ($root):" \
+			"$(chroot "$root" gcc --version | head -n 1), sparse $(chroot "$root" sparse --version)"
+		build_kernel "$k" "/lib/modules/$k/build" tools/suite-chroots.sh run "$s"
+	done <<<"$list"
+}
+
 stage_build() {
 	local k out warn kernels
 	kernels=$(tools/kernels.sh 2>&1) || abort build/kernels "$kernels"
 	for k in $kernels; do
 		build_kernel "$k" "/lib/modules/$k/build"
 	done
+	stage_suites
 	stage_cross
 	out=$(tools/checkpatch.sh 2>&1)
 	warn=$(echo "$out" | grep -Ev '^total: 0 errors, 0 warnings, 0 checks' | head -n 10)
