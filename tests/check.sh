@@ -7,8 +7,9 @@
 #             sid's in their chroots, with their compilers) and arm64 cross builds of the
 #             bookworm releases, checkpatch
 #   package   the virtgpu-dkms .deb, installed, upgraded and removed in a bookworm chroot
-#   guest     QEMU guests on every supported kernel (tests/guest/suite.d/*.txt), then IGT
-#             of ours against the in-tree drivers' in the same run (fewer passes: FAIL)
+#   guest     QEMU guests on bookworm's kernels (tests/guest/suite.d/*.txt), then IGT
+#             of ours against the in-tree drivers' in the same run (fewer passes: FAIL),
+#             and the smoke boots (tests/guest/suite-smoke.txt) on trixie's and sid's
 #   mutants   (make check-full) deliberately broken copies of the tree must each be caught
 #   debug     (make check-debug) a KASAN/lockdep/kmemleak 6.12 guest kernel, built once, and
 #             the guest boots of DEBUG_ONLY on it
@@ -170,7 +171,7 @@ for stage in $STAGES; do
 		run_counted package tests/deb/test-chroot.sh "$(echo "$out" | tail -n 1)"
 		;;
 	guest)
-		out=$(make --no-print-directory modules-all guest-tools 2>&1) ||
+		out=$(make --no-print-directory modules-all modules-suites guest-tools 2>&1) ||
 			abort guest/build "$(echo "$out" | grep -Ei 'error|kernels:' | head -n 5)"
 		out=tests/out/check-$(date +%Y%m%d-%H%M%S)
 		# shellcheck disable=SC2086
@@ -188,6 +189,10 @@ for stage in $STAGES; do
 			run_counted igt-vs-bochs python3 tests/igt/compare.py "$out" \
 				--label qemuvga-std --names qemuvga,bochs --no-expect --gate
 			python3 tests/igt/history.py
+			# Trixie's and sid's kernels (tools/suite-chroots.sh): the smoke boots.
+			k=$(tools/suite-chroots.sh list | awk '{ print $2 }' | paste -sd,)
+			run_counted guest-smoke python3 tests/vm/suite.py --driver ours --kernels "$k" \
+				--suite tests/guest/suite-smoke.txt --out "$out-smoke"
 		fi
 		if [ -n "${FULL:-}" ]; then
 			run_counted guest-full python3 tests/vm/suite.py --driver ours \

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Build (once) and cache the tiny initramfs that boots a test guest with kernel KVER.
 # Usage: tests/vm/initramfs.sh KVER [OUT]   -> prints the cpio.gz path as the last stdout line.
-# Contents: static busybox, tests/vm/init as /init, and the host's modules that mount a
+# Contents: static busybox, tests/vm/init as /init, and the kernel's modules (the host's, or
+# those of the tools/suite-chroots.sh chroot that holds KVER) that mount a
 # virtio-9p root with an overlay on top (virtio_pci, 9p, 9pnet_virtio, overlay and their deps,
 # in load order). The cache key hashes every input, so editing init or a kernel update with an
 # unchanged KVER rebuilds it.
@@ -11,14 +12,20 @@ kver=${1:?usage: initramfs.sh KVER [OUT]}
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${VIRTGPU_CACHE:-/var/cache/virtgpu}
 busybox=/bin/busybox
-[ -d "/lib/modules/$kver" ] || { echo "initramfs: no /lib/modules/$kver" >&2; exit 1; }
+root=/
+if [ ! -d "/lib/modules/$kver" ]; then
+	for r in "$cache"/suite-*/; do
+		[ -e "$r/.virtgpu-complete" ] && [ -d "$r/lib/modules/$kver" ] && root=${r%/}
+	done
+fi
+[ -d "$root/lib/modules/$kver" ] || { echo "initramfs: no /lib/modules/$kver" >&2; exit 1; }
 # Only busybox-static's binary runs without a libc in the initramfs.
 dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' ||
 	{ echo "initramfs: install busybox-static" >&2; exit 1; }
 
 # Module files in load order, deduplicated ("builtin X" lines name nothing to load).
 mapfile -t mods < <(for m in virtio_pci 9pnet_virtio 9p overlay; do
-	modprobe -S "$kver" --show-depends "$m"
+	modprobe -d "$root" -S "$kver" --show-depends "$m"
 done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }')
 
 key=$(sha256sum "$0" "$here/init" "$busybox" "${mods[@]}" | sha256sum | cut -c1-12)

@@ -50,6 +50,8 @@ def resolve_kernels(specs):
     """The kernel releases 'all', '6.1,6.12' or exact releases name; every one must be
     installed (bootable), otherwise the suite stops, saying which is missing."""
     installed = vmrun.installed_kernels()
+    # Kernels of the suite chroots (trixie, sid) match only by their exact release.
+    installed += [k for k in vmrun.suite_kernels() if k in specs.split(',')]
     chosen = []
     for spec in specs.split(','):
         for s in (list(series()) if spec == 'all' else (spec,)):

@@ -57,11 +57,35 @@ def version_key(v):
     return [int(x) if x.isdigit() else x for x in re.split(r'(\d+)', v)]
 
 
+def bootable(root):
+    """Kernels under root with a vmlinuz in boot/ and their modules in lib/modules/."""
+    return sorted((p.name[len('vmlinuz-'):] for p in (root / 'boot').glob('vmlinuz-*')
+                   if (root / 'lib/modules' / p.name[len('vmlinuz-'):]).is_dir()),
+                  key=version_key)
+
+
 def installed_kernels():
     """Kernels bootable from /boot that also have their modules in /lib/modules."""
-    return sorted((p.name[len('vmlinuz-'):] for p in Path('/boot').glob('vmlinuz-*')
-                   if Path('/lib/modules', p.name[len('vmlinuz-'):]).is_dir()),
-                  key=version_key)
+    return bootable(Path('/'))
+
+
+def suite_roots():
+    """The finished chroots of tools/suite-chroots.sh (trixie's, sid's kernel)."""
+    cache = Path(os.environ.get('VIRTGPU_CACHE', '/var/cache/virtgpu'))
+    return sorted(p for p in cache.glob('suite-*') if (p / '.virtgpu-complete').exists())
+
+
+def suite_kernels():
+    """Kernels of the suite chroots: booted only when named, never as a default."""
+    return [k for root in suite_roots() for k in bootable(root)]
+
+
+def kernel_root(kernel):
+    """Where kernel's boot/ and lib/modules/ are: the host, else a suite chroot."""
+    for root in [Path('/')] + suite_roots():
+        if kernel in bootable(root):
+            return root
+    return Path('/')
 
 
 def last_line(cmd):
@@ -528,7 +552,8 @@ def boot_once(kernel=None, devices=(), vga='none', driver='ours', script=None, r
 
     devices, gpu_id = plan_devices(devices, vga)
     # The kernel's configuration, for tests that skip what the kernel lacks (lib.sh kconfig).
-    config = Path(f'/boot/config-{kernel}')
+    kroot = kernel_root(kernel)
+    config = kroot / f'boot/config-{kernel}'
     if config.exists():
         shutil.copy(config, results / 'kernel-config')
 
@@ -557,8 +582,9 @@ def boot_once(kernel=None, devices=(), vga='none', driver='ours', script=None, r
            '-name', 'debug-threads=on',   # thread names: vCPUs apart from the rest (do_cpu)
            '-serial', f'file:{results}/serial.log',
            '-qmp', f'unix:{qmp_path},server=on,wait=off',
-           '-kernel', f'/boot/vmlinuz-{kernel}', '-initrd', initrd, '-append', cmdline]
-    cmd += virtfs(rootfs, 'rootfs') + virtfs('/lib/modules', 'modules')
+           '-kernel', str(kroot / f'boot/vmlinuz-{kernel}'), '-initrd', initrd,
+           '-append', cmdline]
+    cmd += virtfs(rootfs, 'rootfs') + virtfs((kroot / 'lib/modules').resolve(), 'modules')
     cmd += virtfs(TREE, 'tree') + virtfs(results, 'results', ro=False)
     for dev in devices:
         cmd += ['-device', dev]
