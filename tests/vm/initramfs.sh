@@ -12,7 +12,7 @@ kver=${1:?usage: initramfs.sh KVER [OUT]}
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${VIRTGPU_CACHE:-/var/cache/virtgpu}
 busybox=/bin/busybox
-root=/
+root=	# the host; else the suite chroot (tools/suite-chroots.sh) that holds the kernel
 if [ ! -d "/lib/modules/$kver" ]; then
 	for r in "$cache"/suite-*/; do
 		[ -e "$r/.virtgpu-complete" ] && [ -d "$r/lib/modules/$kver" ] && root=${r%/}
@@ -25,7 +25,7 @@ dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed'
 
 # Module files in load order, deduplicated ("builtin X" lines name nothing to load).
 mapfile -t mods < <(for m in virtio_pci 9pnet_virtio 9p overlay; do
-	modprobe -d "$root" -S "$kver" --show-depends "$m"
+	modprobe ${root:+-d "$root"} -S "$kver" --show-depends "$m"
 done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }')
 
 key=$(sha256sum "$0" "$here/init" "$busybox" "${mods[@]}" | sha256sum | cut -c1-12)
