@@ -37,7 +37,8 @@ modules-all:
 # The newest kernels of trixie and sid, each built inside its chroot (make setup) with
 # that release's compiler: tools/suite-chroots.sh.
 modules-suites:
-	@set -e; tools/suite-chroots.sh list | while read -r s k root; do \
+	@set -e; list=$$(tools/suite-chroots.sh list); \
+	echo "$$list" | while read -r s k root; do \
 		tools/suite-chroots.sh run $$s make --no-print-directory KVER=$$k \
 			KDIR=/lib/modules/$$k/build modules; \
 	done
