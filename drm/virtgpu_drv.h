@@ -17,7 +17,6 @@
 #include <drm/drm_plane.h>
 #include <drm/virtgpu_drm.h>
 
-#include "virtgpu_compat.h"
 #include "virtgpu_compat_drm.h"
 #include "virtgpu_convert.h"
 #include "virtgpu_hw.h"

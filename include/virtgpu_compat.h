@@ -7,7 +7,6 @@
 #ifndef VIRTGPU_COMPAT_H
 #define VIRTGPU_COMPAT_H
 
-#include <linux/hrtimer.h>
 #include <linux/module.h>
 #include <linux/virtio.h>
 #include <linux/virtio_config.h>
@@ -44,20 +43,6 @@ static inline int virtgpu_register_virtio_driver(struct virtio_driver *drv)
 #else
 	drv->driver.owner = THIS_MODULE;
 	return register_virtio_driver(drv);
-#endif
-}
-
-/* 6.13: hrtimer_setup() sets the callback, which became private; hrtimer_init() went later. */
-static inline void
-virtgpu_hrtimer_setup(struct hrtimer *timer,
-		      enum hrtimer_restart (*fn)(struct hrtimer *),
-		      clockid_t clock, enum hrtimer_mode mode)
-{
-#ifdef VIRTGPU_HAVE_HRTIMER_SETUP
-	hrtimer_setup(timer, fn, clock, mode);
-#else
-	hrtimer_init(timer, clock, mode);
-	timer->function = fn;
 #endif
 }
 

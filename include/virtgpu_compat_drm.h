@@ -6,6 +6,8 @@
 #ifndef VIRTGPU_COMPAT_DRM_H
 #define VIRTGPU_COMPAT_DRM_H
 
+#include <linux/hrtimer.h>
+
 #include <drm/drm_drv.h>
 #include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
@@ -177,6 +179,24 @@ static inline void virtgpu_gem_vunmap(struct drm_gem_object *obj,
 	drm_gem_vunmap(obj, map);
 #else
 	drm_gem_shmem_vunmap(to_drm_gem_shmem_obj(obj), map);
+#endif
+}
+
+/*
+ * 6.13: hrtimer_setup() sets the callback, which became private; hrtimer_init()
+ * went later. For the vblank timer: here rather than in virtgpu_compat.h, which
+ * the virtio layer's host tests build against tests/unit/kshim.
+ */
+static inline void
+virtgpu_hrtimer_setup(struct hrtimer *timer,
+		      enum hrtimer_restart (*fn)(struct hrtimer *),
+		      clockid_t clock, enum hrtimer_mode mode)
+{
+#ifdef VIRTGPU_HAVE_HRTIMER_SETUP
+	hrtimer_setup(timer, fn, clock, mode);
+#else
+	hrtimer_init(timer, clock, mode);
+	timer->function = fn;
 #endif
 }
 
