@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * debugfs: dri/<minor>/virtgpu/{features,scanouts,capsets,commands,queues,
- * fences,objects} and, where the kernel has drm_panic's hooks, panic_test.
+ * fences,objects,damage} and, where the kernel has drm_panic's hooks,
+ * panic_test.
  * The formats are read by the guest tests; keep them stable.
  */
 #include <linux/debugfs.h>
@@ -45,6 +46,27 @@ static int virtgpu_objects_show(struct seq_file *m, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(virtgpu_objects);
+
+/* Per scanout: damage-only commits queued, flushes sent for them. */
+static int virtgpu_damage_show(struct seq_file *m, void *unused)
+{
+	struct virtgpu_device *vgdev = m->private;
+	struct virtgpu_damage *d;
+	unsigned int i;
+	u64 added, flushed;
+
+	for (i = 0; i < vgdev->num_outputs; i++) {
+		d = &vgdev->outputs[i].damage;
+		spin_lock_irq(&d->lock);
+		added = d->added;
+		flushed = d->flushed;
+		spin_unlock_irq(&d->lock);
+		seq_printf(m, "scanout %u: queued %llu flushed %llu\n", i,
+			   added, flushed);
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(virtgpu_damage);
 
 #ifdef VIRTGPU_PANIC_HOOKS
 /*
@@ -139,6 +161,7 @@ void virtgpu_debugfs_init(struct drm_minor *minor)
 	debugfs_create_file("fences", 0444, dir, vgdev, &virtgpu_fences_fops);
 	debugfs_create_file("objects", 0444, dir, vgdev,
 			    &virtgpu_objects_fops);
+	debugfs_create_file("damage", 0444, dir, vgdev, &virtgpu_damage_fops);
 #ifdef VIRTGPU_PANIC_HOOKS
 	debugfs_create_file("panic_test", 0200, dir, vgdev,
 			    &virtgpu_panic_test_fops);
