@@ -220,28 +220,38 @@ case_multihead() {
 	tool_stop
 }
 
-# case_damage NAME [TOOL OPTIONS]: full frame first (checked), then SIGUSR1 makes the tool
-# repaint rectangles (and with --outside everything else too) and declare only the
-# rectangles as damaged; the screen must change exactly there.
-case_damage() {
-	local name=$1 stable='' rc rects
+# damage_first NAME [TOOL OPTIONS]: start the damage tool and check its first full frame.
+# On a failure: a FAIL for NAME, the tool stopped, status 1.
+damage_first() {
+	local name=$1
 	shift
-	case " $* " in *" --outside "*) stable=stable ;; esac
 	tool_start damage "$@" "$head:$mode0:$fmt0"
 	if ! tool_wait 1; then
 		fail "$name" "$tool_err"
-		return
+		return 1
 	fi
 	if ! verify "$name-full" "$head" "$work/exp-0.ppm"; then
 		fail "$name" "first full frame: $detail"
 		tool_stop
-		return
+		return 1
 	fi
+}
+
+# damage_go NAME: SIGUSR1 starts the tool's damage step; wait for it (else a FAIL, status 1).
+damage_go() {
 	kill -USR1 "$tool_pid"
-	if ! tool_wait 2; then
-		fail "$name" "$tool_err"
-		return
-	fi
+	tool_wait 2 && return 0
+	fail "$1" "$tool_err"
+	return 1
+}
+
+# case_damage NAME [TOOL OPTIONS]: full frame first (checked), then the tool repaints
+# rectangles (and with --outside everything else too) and declares only the rectangles as
+# damaged; the screen must change exactly there.
+case_damage() {
+	local name=$1 stable='' rc rects
+	case " $* " in *" --outside "*) stable=stable ;; esac
+	damage_first "$@" && damage_go "$name" || return
 	rects=$(sed -n 's/^head 0: damage //p' "$work/tool.log" | paste -sd' ')
 	verify "$name" "$head" "$work/exp-0.ppm" $stable
 	rc=$?
@@ -287,27 +297,13 @@ EOF
 # (NAME-flushed): the screendump reads the resource whether or not it was flushed.
 case_burst() {
 	local name=$1 rc n0 out t0 size
-	shift
-	tool_start damage --burst "$burst" "$@" "$head:$mode0:$fmt0"
-	if ! tool_wait 1; then
-		fail "$name" "$tool_err"
-		return
-	fi
-	if ! verify "$name-full" "$head" "$work/exp-0.ppm"; then
-		fail "$name" "first full frame: $detail"
-		tool_stop
-		return
-	fi
+	damage_first "$@" --burst "$burst" || return
 	if ! n0=$(trace_count "$name-n0" virtio_gpu_cmd_res_flush 2>&1); then
 		fail "$name" "$n0"
 		tool_stop
 		return
 	fi
-	kill -USR1 "$tool_pid"
-	if ! tool_wait 2; then
-		fail "$name" "$tool_err"
-		return
-	fi
+	damage_go "$name" || return
 	verify "$name" "$head" "$work/exp-0.ppm"
 	rc=$?
 	size=${mode0%@*}
