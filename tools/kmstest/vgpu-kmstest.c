@@ -43,6 +43,7 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
+#include "kms.h"
 #include "pattern.h"
 
 #define MAX_HEADS	16
@@ -117,19 +118,6 @@ static struct head heads[MAX_HEADS];
 static int num_heads;
 static sigset_t wait_set;
 
-static __printf(1, 2) __noreturn void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fputs("vgpu-kmstest: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
 /* "Invalid argument (EINVAL)" for -@err or errno */
 static const char *err_str(int err)
 {
@@ -143,12 +131,10 @@ static const char *err_str(int err)
 	return buf;
 }
 
+/* Seconds, CLOCK_MONOTONIC. */
 static double now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	return now_ms() / 1e3;
 }
 
 /* ---- properties ---------------------------------------------------- */
@@ -156,27 +142,7 @@ static double now(void)
 static uint32_t find_prop(uint32_t obj, uint32_t type, const char *name,
 			  uint64_t *value)
 {
-	drmModeObjectPropertiesPtr props;
-	uint32_t id = 0;
-	uint32_t i;
-
-	props = drmModeObjectGetProperties(drm_fd, obj, type);
-	if (!props)
-		return 0;
-	for (i = 0; i < props->count_props && !id; i++) {
-		drmModePropertyPtr p = drmModeGetProperty(drm_fd, props->props[i]);
-
-		if (!p)
-			continue;
-		if (!strcmp(p->name, name)) {
-			id = p->prop_id;
-			if (value)
-				*value = props->prop_values[i];
-		}
-		drmModeFreeProperty(p);
-	}
-	drmModeFreeObjectProperties(props);
-	return id;
+	return kms_prop(drm_fd, obj, type, name, value);
 }
 
 static void add_prop(drmModeAtomicReqPtr req, uint32_t obj, uint32_t type,
