@@ -97,6 +97,8 @@ void virtgpu_damage_add(struct virtgpu_output *output,
 		return;
 	drm_framebuffer_get(fb);
 	spin_lock_irqsave(&d->lock, flags);
+	if (!d->fb)
+		d->since = ktime_get();
 	if (d->fb != fb) {
 		/* The framebuffer changed: the commit that did it uploaded it. */
 		old = d->fb;
@@ -128,11 +130,14 @@ static enum hrtimer_restart virtgpu_damage_due(struct hrtimer *timer)
 	return HRTIMER_NORESTART;
 }
 
-/* Upload and flush what is queued, if its framebuffer is still shown. */
+/*
+ * Upload and flush what is queued, if its framebuffer is still shown;
+ * @wait: how long it was queued, for the statistics.
+ */
 static void virtgpu_damage_send(struct virtgpu_output *output,
 				struct drm_framebuffer *fb,
 				const struct drm_rect *clips,
-				unsigned int num_clips)
+				unsigned int num_clips, s64 wait)
 {
 	struct virtgpu_device *vgdev = to_virtgpu_device(output->crtc.dev);
 	struct virtgpu_damage *d = &output->damage;
@@ -163,6 +168,8 @@ static void virtgpu_damage_send(struct virtgpu_output *output,
 	d->fence = fence;
 	spin_lock_irq(&d->lock);
 	d->flushed++;
+	d->wait_max_ns = max(d->wait_max_ns, wait);
+	d->wait_sum_ns += wait;
 	spin_unlock_irq(&d->lock);
 	drm_dev_exit(idx);
 }
@@ -176,6 +183,7 @@ static void virtgpu_damage_work(struct work_struct *work)
 	struct virtgpu_fence *prev;
 	struct drm_framebuffer *fb;
 	unsigned int num_clips;
+	s64 wait = 0;
 
 	/* One flush in flight: the host paces the worker. */
 	mutex_lock(&output->upload_lock);
@@ -198,11 +206,13 @@ static void virtgpu_damage_work(struct work_struct *work)
 	num_clips = d->num_clips;
 	memcpy(clips, d->clips, num_clips * sizeof(clips[0]));
 	d->num_clips = 0;
-	if (fb)
+	if (fb) {
 		d->last = ktime_get();
+		wait = ktime_to_ns(ktime_sub(d->last, d->since));
+	}
 	spin_unlock_irq(&d->lock);
 	if (fb)
-		virtgpu_damage_send(output, fb, clips, num_clips);
+		virtgpu_damage_send(output, fb, clips, num_clips, wait);
 	mutex_unlock(&output->upload_lock);
 	if (fb)
 		drm_framebuffer_put(fb);

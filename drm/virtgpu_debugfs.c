@@ -47,22 +47,30 @@ static int virtgpu_objects_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(virtgpu_objects);
 
-/* Per scanout: damage-only commits queued, flushes sent for them. */
+/*
+ * Per scanout: damage-only commits queued, flushes sent for them, and how
+ * long damage waited in the queue (mean per flush, longest), in us.
+ */
 static int virtgpu_damage_show(struct seq_file *m, void *unused)
 {
 	struct virtgpu_device *vgdev = m->private;
 	struct virtgpu_damage *d;
-	unsigned int i;
 	u64 added, flushed;
+	s64 sum, longest;
+	unsigned int i;
 
 	for (i = 0; i < vgdev->num_outputs; i++) {
 		d = &vgdev->outputs[i].damage;
 		spin_lock_irq(&d->lock);
 		added = d->added;
 		flushed = d->flushed;
+		sum = d->wait_sum_ns;
+		longest = d->wait_max_ns;
 		spin_unlock_irq(&d->lock);
-		seq_printf(m, "scanout %u: queued %llu flushed %llu\n", i,
-			   added, flushed);
+		seq_printf(m, "scanout %u: queued %llu flushed %llu wait_mean_us %lld wait_max_us %lld\n",
+			   i, added, flushed,
+			   flushed ? div64_s64(sum, (s64)flushed * 1000) : 0,
+			   div_s64(longest, 1000));
 	}
 	return 0;
 }

@@ -145,28 +145,34 @@ struct virtgpu_crtc_state {
 
 /**
  * struct virtgpu_damage - damage waiting to be flushed (virtgpu_damage.c)
- * @lock: protects @fb, @clips, @num_clips, @last and the counters
+ * @lock: protects @fb, @clips, @num_clips, @since, @last and the counters
  * @fb: the framebuffer the damage is in, referenced; NULL: nothing queued
  * @clips: the damaged rectangles
  * @num_clips: how many
+ * @since: when the oldest of them was queued
  * @last: when the last flush was sent
  * @fence: that flush's fence, until the next one; the output's upload_lock
  * @timer: queues @work when the next flush is due
  * @work: uploads and flushes the damage
  * @added: damage-only commits queued (debugfs)
  * @flushed: flushes sent for them (debugfs)
+ * @wait_max_ns: longest time damage waited in the queue (debugfs)
+ * @wait_sum_ns: total of those waits, one per flush (debugfs)
  */
 struct virtgpu_damage {
 	spinlock_t lock;	/* see above */
 	struct drm_framebuffer *fb;
 	struct drm_rect clips[VIRTGPU_MAX_CLIPS];
 	unsigned int num_clips;
+	ktime_t since;
 	ktime_t last;
 	struct virtgpu_fence *fence;
 	struct hrtimer timer;
 	struct work_struct work;
 	u64 added;
 	u64 flushed;
+	s64 wait_max_ns;
+	s64 wait_sum_ns;
 };
 
 /**
