@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * Virtual connectors and encoders. A connector is connected when the host
- * says its scanout is enabled; its modes come from the host's EDID, or a
- * standard list when there is none, and the host's current size is always
- * present and preferred, so a host-side resize is one re-probe away.
+ * says its scanout is enabled; its modes are the host's EDID's plus the
+ * standard list, and the host's current size is always present and
+ * preferred, so a host-side resize is one re-probe away.
  */
 #include <linux/slab.h>
 
@@ -99,12 +99,15 @@ static int virtgpu_connector_get_modes(struct drm_connector *connector)
 	}
 
 	drm_connector_update_edid_property(connector, edid);
-	if (edid)
-		count = drm_add_edid_modes(connector, edid);
-	else
-		count = drm_add_modes_noedid(connector, VIRTGPU_MAX_MODE_DIM,
-					     VIRTGPU_MAX_MODE_DIM);
+	count = edid ? drm_add_edid_modes(connector, edid) : 0;
 	kfree(edid);
+	/*
+	 * And the standard (DMT) modes up to our maximum, which any size can
+	 * show: what users pick from, as on the in-tree driver. The probe
+	 * helper drops the ones the EDID listed already.
+	 */
+	count += drm_add_modes_noedid(connector, VIRTGPU_MAX_MODE_DIM,
+				      VIRTGPU_MAX_MODE_DIM);
 
 	if (info.enabled)
 		count += virtgpu_connector_prefer(connector, info.width,

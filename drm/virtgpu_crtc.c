@@ -106,12 +106,15 @@ static void virtgpu_crtc_atomic_disable(struct drm_crtc *crtc,
 	struct drm_crtc_state *cs = drm_atomic_get_new_crtc_state(state, crtc);
 	int idx;
 
+	mutex_lock(&output->upload_lock);
 	if (drm_dev_enter(crtc->dev, &idx)) {
 		virtgpu_scanout_set(vgdev->hw, &to_virtgpu_crtc_state(cs)->cmds,
 				    output->index, 0, 0, 0, 0, 0);
 		drm_dev_exit(idx);
 	}
 	output->scanout_res_id = 0;
+	output->shown_fb = NULL;
+	mutex_unlock(&output->upload_lock);
 	drm_crtc_vblank_off(crtc);
 
 	/* A disable with an event completes now: no more vblanks will come. */
@@ -123,7 +126,11 @@ static void virtgpu_crtc_atomic_disable(struct drm_crtc *crtc,
 	spin_unlock_irq(&crtc->dev->event_lock);
 }
 
-/* Deliver the commit's event at the next (simulated) vblank. */
+/*
+ * Deliver the commit's event at the next (simulated) vblank. A damage-only
+ * commit has only the helpers' own event, which nobody reads: completing
+ * it now lets the commit return at once.
+ */
 static void virtgpu_crtc_atomic_flush(struct drm_crtc *crtc,
 				      struct drm_atomic_state *state)
 {
@@ -134,11 +141,41 @@ static void virtgpu_crtc_atomic_flush(struct drm_crtc *crtc,
 		return;
 	cs->event = NULL;
 	spin_lock_irq(&crtc->dev->event_lock);
-	if (cs->active && drm_crtc_vblank_get(crtc) == 0)
+	if (cs->active && !to_virtgpu_crtc_state(cs)->damage_only &&
+	    drm_crtc_vblank_get(crtc) == 0)
 		drm_crtc_arm_vblank_event(crtc, event);
 	else
 		drm_crtc_send_vblank_event(crtc, event);
 	spin_unlock_irq(&crtc->dev->event_lock);
+}
+
+/*
+ * Whether the commit only declares damage on @crtc: no event, no modeset
+ * or colour change, and its planes keep their framebuffers and rectangles
+ * (only the primary plane may be in the commit).
+ */
+static bool virtgpu_crtc_damage_only(struct drm_atomic_state *state,
+				     struct drm_crtc *crtc,
+				     struct drm_crtc_state *cs)
+{
+	struct drm_plane_state *old, *new;
+	struct drm_plane *plane;
+	int i;
+
+	if (cs->event || !cs->active || drm_atomic_crtc_needs_modeset(cs) ||
+	    cs->color_mgmt_changed)
+		return false;
+	for_each_oldnew_plane_in_state(state, plane, old, new, i) {
+		if (old->crtc != crtc && new->crtc != crtc)
+			continue;
+		if (plane->type != DRM_PLANE_TYPE_PRIMARY ||
+		    old->crtc != new->crtc || !new->fb || old->fb != new->fb ||
+		    old->visible != new->visible ||
+		    !drm_rect_equals(&old->src, &new->src) ||
+		    !drm_rect_equals(&old->dst, &new->dst))
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -150,6 +187,8 @@ static int virtgpu_crtc_atomic_check(struct drm_crtc *crtc,
 {
 	struct drm_crtc_state *cs = drm_atomic_get_new_crtc_state(state, crtc);
 	struct virtgpu_crtc_state *vcs = to_virtgpu_crtc_state(cs);
+
+	vcs->damage_only = virtgpu_crtc_damage_only(state, crtc, cs);
 
 	if (cs->gamma_lut &&
 	    drm_color_lut_size(cs->gamma_lut) != VIRTGPU_PALETTE_SIZE) {
@@ -242,6 +281,8 @@ int virtgpu_crtc_init(struct virtgpu_device *vgdev, struct virtgpu_output *outpu
 
 	virtgpu_hrtimer_setup(&output->vblank_timer, virtgpu_vblank_fire,
 			      CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	mutex_init(&output->upload_lock);
+	virtgpu_damage_init(output);
 	ret = drm_crtc_init_with_planes(&vgdev->base, &output->crtc,
 					&output->primary, &output->cursor_plane,
 					&virtgpu_crtc_funcs, NULL);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * debugfs: dri/<minor>/virtgpu/{features,scanouts,capsets,commands,queues,
- * fences,objects} and, where the kernel has drm_panic's hooks, panic_test.
+ * fences,objects,damage} and, where the kernel has drm_panic's hooks,
+ * panic_test.
  * The formats are read by the guest tests; keep them stable.
  */
 #include <linux/debugfs.h>
@@ -45,6 +46,35 @@ static int virtgpu_objects_show(struct seq_file *m, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(virtgpu_objects);
+
+/*
+ * Per scanout: damage-only commits queued, flushes sent for them, and how
+ * long damage waited in the queue (mean per flush, longest), in us.
+ */
+static int virtgpu_damage_show(struct seq_file *m, void *unused)
+{
+	struct virtgpu_device *vgdev = m->private;
+	struct virtgpu_damage *d;
+	u64 added, flushed;
+	s64 sum, longest;
+	unsigned int i;
+
+	for (i = 0; i < vgdev->num_outputs; i++) {
+		d = &vgdev->outputs[i].damage;
+		spin_lock_irq(&d->lock);
+		added = d->added;
+		flushed = d->flushed;
+		sum = d->wait_sum_ns;
+		longest = d->wait_max_ns;
+		spin_unlock_irq(&d->lock);
+		seq_printf(m, "scanout %u: queued %llu flushed %llu wait_mean_us %lld wait_max_us %lld\n",
+			   i, added, flushed,
+			   flushed ? div64_s64(sum, (s64)flushed * 1000) : 0,
+			   div_s64(longest, 1000));
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(virtgpu_damage);
 
 #ifdef VIRTGPU_PANIC_HOOKS
 /*
@@ -139,6 +169,7 @@ void virtgpu_debugfs_init(struct drm_minor *minor)
 	debugfs_create_file("fences", 0444, dir, vgdev, &virtgpu_fences_fops);
 	debugfs_create_file("objects", 0444, dir, vgdev,
 			    &virtgpu_objects_fops);
+	debugfs_create_file("damage", 0444, dir, vgdev, &virtgpu_damage_fops);
 #ifdef VIRTGPU_PANIC_HOOKS
 	debugfs_create_file("panic_test", 0200, dir, vgdev,
 			    &virtgpu_panic_test_fops);

@@ -6,6 +6,8 @@
 #include <linux/iosys-map.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 #include <drm/drm_connector.h>
 #include <drm/drm_crtc.h>
@@ -26,6 +28,9 @@
 
 /* QEMU's cursor resources are exactly this size. */
 #define VIRTGPU_CURSOR_DIM	64
+
+/* More damage clips than this are uploaded as their bounding box. */
+#define VIRTGPU_MAX_CLIPS	16
 
 /* How long the display waits for the host before saying it did not answer. */
 #define VIRTGPU_DISPLAY_TIMEOUT	(2 * HZ)
@@ -126,23 +131,68 @@ struct virtgpu_plane_state {
 	bool fence_queued;
 };
 
-/* A CRTC's state: the commands its disable may need. */
+/**
+ * struct virtgpu_crtc_state - a CRTC's state
+ * @base: the DRM state
+ * @cmds: the command its disable may need
+ * @damage_only: the commit only declares damage of the shown framebuffers
+ *	and asks for no event: it completes at once, the damage is queued
+ */
 struct virtgpu_crtc_state {
 	struct drm_crtc_state base;
 	struct virtgpu_cmds cmds;
+	bool damage_only;
+};
+
+/**
+ * struct virtgpu_damage - damage waiting to be flushed (virtgpu_damage.c)
+ * @lock: protects @fb, @clips, @num_clips, @since, @last and the counters
+ * @fb: the framebuffer the damage is in, referenced; NULL: nothing queued
+ * @clips: the damaged rectangles
+ * @num_clips: how many
+ * @since: when the oldest of them was queued
+ * @last: when the last flush was sent
+ * @fence: that flush's fence, until the next one; the output's upload_lock
+ * @timer: queues @work when the next flush is due
+ * @work: uploads and flushes the damage
+ * @added: damage-only commits queued (debugfs)
+ * @flushed: flushes sent for them (debugfs)
+ * @wait_max_ns: longest time damage waited in the queue (debugfs)
+ * @wait_sum_ns: total of those waits, one per flush (debugfs)
+ */
+struct virtgpu_damage {
+	spinlock_t lock;	/* see above */
+	struct drm_framebuffer *fb;
+	struct drm_rect clips[VIRTGPU_MAX_CLIPS];
+	unsigned int num_clips;
+	ktime_t since;
+	ktime_t last;
+	struct virtgpu_fence *fence;
+	struct hrtimer timer;
+	struct work_struct work;
+	u64 added;
+	u64 flushed;
+	s64 wait_max_ns;
+	s64 wait_sum_ns;
 };
 
 /**
  * struct virtgpu_output - one scanout: CRTC, planes, encoder, connector
  * @index: the device's scanout id
- * @scanout_res_id: resource the host shows (0: none); commit tail only
- * @scanout_rect: its source rectangle; commit tail only
+ * @upload_lock: serialises uploads to the scanout (commit tail and the
+ *	damage worker) and protects @shown_fb, @scanout_res_id, @scanout_rect
+ *	and @palette
+ * @shown_fb: the framebuffer the primary plane shows, NULL when off;
+ *	compared, not referenced
+ * @scanout_res_id: resource the host shows (0: none)
+ * @scanout_rect: its source rectangle
+ * @damage: damage of @shown_fb queued by damage-only commits
  * @vblank_timer: simulated vblank interrupt at the mode's refresh rate
  * @vblank_on: whether the timer should keep firing
  * @vblank_period: frame duration of the current mode
  * @cursor: the 64x64 object cursor images are copied into, or NULL
  * @cursor_map: its kernel mapping
- * @palette: C8 colours (XRGB8888) from the CRTC's gamma LUT; commit tail only
+ * @palette: C8 colours (XRGB8888) from the CRTC's gamma LUT
  */
 struct virtgpu_output {
 	struct drm_crtc crtc;
@@ -152,8 +202,11 @@ struct virtgpu_output {
 	struct drm_connector connector;
 	unsigned int index;
 
+	struct mutex upload_lock;	/* see above */
+	struct drm_framebuffer *shown_fb;
 	u32 scanout_res_id;
 	struct drm_rect scanout_rect;
+	struct virtgpu_damage damage;
 
 	struct hrtimer vblank_timer;
 	bool vblank_on;
@@ -273,6 +326,16 @@ struct drm_plane_state *virtgpu_plane_duplicate_state(struct drm_plane *plane);
 void virtgpu_plane_destroy_state(struct drm_plane *plane,
 				 struct drm_plane_state *state);
 int virtgpu_plane_reserve(struct drm_plane_state *state, unsigned int cmds);
+void virtgpu_primary_upload(struct virtgpu_output *output,
+			    struct drm_framebuffer *fb, struct virtgpu_cmds *pool,
+			    const struct drm_rect *r);
+
+/* virtgpu_damage.c */
+void virtgpu_damage_init(struct virtgpu_output *output);
+void virtgpu_damage_fini(struct virtgpu_output *output);
+void virtgpu_damage_add(struct virtgpu_output *output,
+			struct drm_framebuffer *fb,
+			const struct drm_rect *clips, unsigned int num_clips);
 
 /* virtgpu_crtc.c */
 int virtgpu_crtc_init(struct virtgpu_device *vgdev, struct virtgpu_output *output);

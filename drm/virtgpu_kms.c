@@ -177,8 +177,10 @@ void virtgpu_kms_fini(struct virtgpu_device *vgdev)
 		drm_atomic_helper_shutdown(&vgdev->base);
 	}
 	for (i = 0; i < vgdev->num_outputs; i++) {
-		if (vgdev->outputs[i].crtc.dev)	/* initialised */
+		if (vgdev->outputs[i].crtc.dev) {	/* initialised */
 			virtgpu_crtc_stop_vblank(&vgdev->outputs[i]);
+			virtgpu_damage_fini(&vgdev->outputs[i]);
+		}
 		virtgpu_bo_put_kernel(vgdev->outputs[i].cursor,
 				      &vgdev->outputs[i].cursor_map);
 		vgdev->outputs[i].cursor = NULL;

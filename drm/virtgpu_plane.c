@@ -5,6 +5,8 @@
  * for host-side 3D objects), sets the scanout when the resource or source
  * changed, and flushes the damage with a fenced RESOURCE_FLUSH; the commit
  * tail notifies the device once for all of it and waits for the fence.
+ * A commit that only declares damage instead queues it for the damage
+ * worker (virtgpu_damage.c) and waits for nothing.
  * Every command comes from the plane state's pool, filled at atomic_check,
  * so the commit tail never allocates. Before the update runs, prepare_fb
  * has the framebuffer's fences (implicit sync: a client's rendering) in
@@ -32,9 +34,6 @@
 #include "virtgpu_compat_drm.h"
 #include "virtgpu_drv.h"
 #include "virtgpu_formats.h"
-
-/* More clips than this are uploaded as their bounding box. */
-#define VIRTGPU_MAX_CLIPS	16
 
 /* Plane states of both planes: a shadow plane state plus the pool. */
 void virtgpu_plane_reset(struct drm_plane *plane)
@@ -137,15 +136,19 @@ static int virtgpu_primary_prepare_fb(struct drm_plane *plane,
 	return virtgpu_fb_prepare(to_virtgpu_device(plane->dev), new->fb);
 }
 
-/*
- * Upload one rectangle: from the framebuffer's pages, or for a shadowed
- * format from the shadow after converting the rectangle into it.
+/**
+ * virtgpu_primary_upload - upload rectangle @r of @fb, shown on @output, to
+ *	its host resource: from the framebuffer's pages, or for a shadowed
+ *	format from the shadow after converting the rectangle into it
+ * @output: the scanout; its upload_lock held
+ * @fb: the framebuffer, prepared (virtgpu_fb_prepare())
+ * @pool: preallocated commands, or NULL to allocate
+ * @r: the rectangle, inside @fb
  */
-static void virtgpu_primary_upload(struct virtgpu_output *output,
-				   struct virtgpu_plane_state *vps,
-				   const struct drm_rect *r)
+void virtgpu_primary_upload(struct virtgpu_output *output,
+			    struct drm_framebuffer *fb, struct virtgpu_cmds *pool,
+			    const struct drm_rect *r)
 {
-	struct drm_framebuffer *fb = vps->base.base.fb;
 	struct virtgpu_framebuffer *vfb = to_virtgpu_framebuffer(fb);
 	struct virtgpu_hw *hw = to_virtgpu_device(fb->dev)->hw;
 	u64 offset;
@@ -156,7 +159,7 @@ static void virtgpu_primary_upload(struct virtgpu_output *output,
 		offset = fb->offsets[0] + (u64)r->y1 * fb->pitches[0] +
 			 r->x1 * fb->format->cpp[0];
 	virtgpu_backing_sync(hw, vfb->backing);
-	virtgpu_res_transfer_2d(hw, &vps->cmds, vfb->res_id, offset, r->x1,
+	virtgpu_res_transfer_2d(hw, pool, vfb->res_id, offset, r->x1,
 				r->y1, drm_rect_width(r), drm_rect_height(r), NULL);
 }
 
@@ -185,7 +188,8 @@ static bool virtgpu_primary_upload_damage(struct virtgpu_output *output,
 		drm_atomic_helper_damage_iter_init(&iter, old, new);
 		drm_atomic_for_each_plane_damage(&iter, &clip) {
 			if (upload)
-				virtgpu_primary_upload(output, vps, &clip);
+				virtgpu_primary_upload(output, new->fb,
+						       &vps->cmds, &clip);
 			if (any) {
 				flush->x1 = min(flush->x1, clip.x1);
 				flush->y1 = min(flush->y1, clip.y1);
@@ -205,7 +209,7 @@ static bool virtgpu_primary_upload_damage(struct virtgpu_output *output,
 		return false;
 	}
 	if (upload)
-		virtgpu_primary_upload(output, vps, flush);
+		virtgpu_primary_upload(output, new->fb, &vps->cmds, flush);
 	return true;
 }
 
@@ -220,38 +224,58 @@ static void virtgpu_primary_palette(struct virtgpu_output *output,
 		virtgpu_palette_grey(output->palette);
 }
 
-static void virtgpu_primary_atomic_update(struct drm_plane *plane,
-					  struct drm_atomic_state *state)
+/*
+ * A damage-only commit: the clips join the scanout's damage queue, which
+ * flushes them within a refresh period (virtgpu_damage.c).
+ */
+static void virtgpu_primary_queue_damage(struct virtgpu_output *output,
+					 struct drm_plane_state *old,
+					 struct drm_plane_state *new)
 {
-	struct drm_plane_state *old = drm_atomic_get_old_plane_state(state, plane);
-	struct drm_plane_state *new = drm_atomic_get_new_plane_state(state, plane);
-	struct virtgpu_plane_state *vps = to_virtgpu_plane_state(new);
-	struct virtgpu_device *vgdev = to_virtgpu_device(plane->dev);
-	struct virtgpu_output *output = plane_to_output(plane);
-	struct drm_framebuffer *fb = new->fb;
-	struct virtgpu_hw *hw = vgdev->hw;
-	struct drm_crtc_state *crtc_state;
-	struct drm_rect src, damage = { };
-	struct virtgpu_framebuffer *vfb;
-	bool rescan, damaged, recolour;
-	int idx;
+	struct drm_atomic_helper_damage_iter iter;
+	struct drm_rect clips[VIRTGPU_MAX_CLIPS];
+	unsigned int n = 0;
 
-	if (!drm_dev_enter(plane->dev, &idx))
-		return;
+	if (drm_plane_get_damage_clips_count(new) > VIRTGPU_MAX_CLIPS) {
+		if (drm_atomic_helper_damage_merged(old, new, &clips[0]))
+			n = 1;
+	} else {
+		drm_atomic_helper_damage_iter_init(&iter, old, new);
+		drm_atomic_for_each_plane_damage(&iter, &clips[n]) {
+			if (++n == VIRTGPU_MAX_CLIPS)
+				break;
+		}
+	}
+	virtgpu_damage_add(output, new->fb, clips, n);
+}
+
+/* Show @vps's framebuffer: upload, scan out and flush; upload_lock held. */
+static void virtgpu_primary_show(struct virtgpu_output *output,
+				 struct drm_plane_state *old,
+				 struct virtgpu_plane_state *vps,
+				 struct drm_crtc_state *crtc_state)
+{
+	struct drm_plane_state *new = &vps->base.base;
+	struct virtgpu_hw *hw = to_virtgpu_device(output->crtc.dev)->hw;
+	struct drm_framebuffer *fb = new->fb;
+	struct virtgpu_framebuffer *vfb;
+	struct drm_rect src, damage = { };
+	bool rescan, damaged, recolour;
+
 	if (!fb || !new->visible || !to_virtgpu_framebuffer(fb)->res_id) {
 		/* Primary plane off on a lit CRTC: blank the scanout. */
 		if (output->scanout_res_id)
 			virtgpu_scanout_set(hw, &vps->cmds, output->index, 0, 0, 0,
 					    0, 0);
 		output->scanout_res_id = 0;
-		goto out;
+		output->shown_fb = NULL;
+		return;
 	}
 	vfb = to_virtgpu_framebuffer(fb);
 	src = new->src;
 	drm_rect_fp_to_int(&src, &src);
 	rescan = output->scanout_res_id != vfb->res_id ||
 		 !drm_rect_equals(&output->scanout_rect, &src);
-	crtc_state = drm_atomic_get_new_crtc_state(state, new->crtc);
 	/* A new palette changes every pixel of a C8 framebuffer. */
 	recolour = fb->format->format == DRM_FORMAT_C8 &&
 		   (!crtc_state || crtc_state->color_mgmt_changed);
@@ -267,13 +291,37 @@ static void virtgpu_primary_atomic_update(struct drm_plane *plane,
 		output->scanout_res_id = vfb->res_id;
 		output->scanout_rect = src;
 	}
+	output->shown_fb = fb;
 	if (damaged) {
 		virtgpu_res_flush(hw, &vps->cmds, vfb->res_id, damage.x1,
 				  damage.y1, drm_rect_width(&damage),
 				  drm_rect_height(&damage), vps->fence);
 		vps->fence_queued = true;
 	}
-out:
+}
+
+static void virtgpu_primary_atomic_update(struct drm_plane *plane,
+					  struct drm_atomic_state *state)
+{
+	struct drm_plane_state *old = drm_atomic_get_old_plane_state(state, plane);
+	struct drm_plane_state *new = drm_atomic_get_new_plane_state(state, plane);
+	struct virtgpu_output *output = plane_to_output(plane);
+	struct drm_crtc_state *crtc_state = NULL;
+	int idx;
+
+	if (!drm_dev_enter(plane->dev, &idx))
+		return;
+	if (new->crtc)
+		crtc_state = drm_atomic_get_new_crtc_state(state, new->crtc);
+	if (crtc_state && to_virtgpu_crtc_state(crtc_state)->damage_only &&
+	    new->fb && new->fb == output->shown_fb) {
+		virtgpu_primary_queue_damage(output, old, new);
+	} else {
+		mutex_lock(&output->upload_lock);
+		virtgpu_primary_show(output, old, to_virtgpu_plane_state(new),
+				     crtc_state);
+		mutex_unlock(&output->upload_lock);
+	}
 	drm_dev_exit(idx);
 }
 

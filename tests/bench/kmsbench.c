@@ -15,6 +15,8 @@
  *   damage      one buffer, a 64x64 region rewritten per update, committed with
  *               FB_DAMAGE_CLIPS, waiting for each event
  *   damage-b2b  the same back to back (as full-b2b)
+ *   damage-sync the same as blocking commits without an event (what a client that only
+ *               declares damage does): the call's latency is what it waits
  *   dirtyfb     the same region updates through the legacy DRM_IOCTL_MODE_DIRTYFB
  *
  * Every figure is one line "bench <name> <value> <unit>" on stdout; lines starting with '#'
@@ -33,7 +35,8 @@
  * T_ms_per_update, T_cpu_ms; for tests that wait for events T_latency_ms (mean, commit
  * ioctl to event read) and T_latency_p95_ms, T_interval_p50_ms (median between the events'
  * kernel timestamps), T_paced; full_write_ms (CPU writing 8 MB), full_upload_MBps; for
- * b2b T_busy_per_*; dirtyfb_ioctl_ms. Plus kms, mode_*, vblank (drmCrtcGetSequence works),
+ * b2b T_busy_per_*; dirtyfb_ioctl_ms and for damage-sync and dirtyfb T_call_p50_ms and
+ * T_call_p99_ms. Plus kms, mode_*, vblank (drmCrtcGetSequence works),
  * damage_clips_prop, *_supported.
  *
  * Exit status: 0 done, 1 error, 3 (KMS_EXIT_NO_KMS) the device has no KMS output to test.
@@ -513,6 +516,48 @@ static void test_damage(struct bench *b, bool b2b)
 	free(iv.v);
 }
 
+/* Blocking damage commits without an event: the call is all the client waits for. */
+static void test_damage_sync(struct bench *b)
+{
+	struct kms_dumb *d = &b->buf[b->front];
+	double start = now_ms(), t0, t;
+	struct samples call = { 0 };
+	struct cpu_mark cpu;
+	long n = 0;
+	int x, y;
+
+	fig("damage_sync_supported", b->p_damage != 0, "bool");
+	if (!b->p_damage) {
+		printf("# damage_sync: the primary plane has no FB_DAMAGE_CLIPS property\n");
+		return;
+	}
+	cpu_start(&cpu);
+	while (time_left(b, start, n)) {
+		drmModeAtomicReq *req = drmModeAtomicAlloc();
+		uint32_t blob;
+
+		region_at(b, n, &x, &y);
+		kms_fill(d, x, y, REGION, REGION, 0x000000ffu ^ (uint32_t)n * 0x0b0a0cu);
+		blob = damage_blob(b, x, y);
+		drmModeAtomicAddProperty(req, b->out.primary_id, b->p_fb, d->fb_id);
+		drmModeAtomicAddProperty(req, b->out.primary_id, b->p_crtc, b->out.crtc_id);
+		drmModeAtomicAddProperty(req, b->out.primary_id, b->p_damage, blob);
+		t0 = now_ms();
+		if (drmModeAtomicCommit(b->fd, req, 0, NULL))
+			die("blocking damage commit: %s", strerror(errno));
+		add(&call, now_ms() - t0);
+		drmModeAtomicFree(req);
+		drmModeDestroyPropertyBlob(b->fd, blob);
+		n++;
+	}
+	t = now_ms() - start;
+	fig("damage_sync_ups", n * 1000.0 / t, "updates/s");
+	fig("damage_sync_cpu_ms", cpu_ms_per(&cpu, n), "ms");
+	fig("damage_sync_call_p50_ms", pct(&call, 50), "ms");
+	fig("damage_sync_call_p99_ms", pct(&call, 99), "ms");
+	free(call.v);
+}
+
 static void test_dirtyfb(struct bench *b)
 {
 	struct kms_dumb *d = &b->buf[b->front];
@@ -549,13 +594,15 @@ static void test_dirtyfb(struct bench *b)
 	fig("dirtyfb_ms_per_update", t / n, "ms");
 	fig("dirtyfb_ioctl_ms", mean(&call), "ms");
 	fig("dirtyfb_cpu_ms", cpu_ms_per(&cpu, n), "ms");
+	fig("dirtyfb_call_p50_ms", pct(&call, 50), "ms");
+	fig("dirtyfb_call_p99_ms", pct(&call, 99), "ms");
 	free(call.v);
 }
 
 static void usage(void)
 {
 	fprintf(stderr, "usage: kmsbench [-d DEVICE] [-m WxH] [-t SECONDS] [-n MAX] "
-		"[-T flip,full,full-b2b,damage,damage-b2b,dirtyfb]\n");
+		"[-T flip,full,full-b2b,damage,damage-b2b,damage-sync,dirtyfb]\n");
 	exit(2);
 }
 
@@ -571,7 +618,7 @@ static bool wanted(const char *list, const char *t)
 
 int main(int argc, char **argv)
 {
-	const char *dev = "/dev/dri/card0", *tests = "flip,full,full-b2b,damage,damage-b2b,dirtyfb";
+	const char *dev = "/dev/dri/card0", *tests = "flip,full,full-b2b,damage,damage-b2b,damage-sync,dirtyfb";
 	struct bench b = { .seconds = 5 };
 	int w = 1920, h = 1080, opt, ret;
 	const char *why;
@@ -635,6 +682,8 @@ int main(int argc, char **argv)
 		test_damage(&b, false);
 	if (wanted(tests, "damage-b2b"))
 		test_damage(&b, true);
+	if (wanted(tests, "damage-sync"))
+		test_damage_sync(&b);
 	if (wanted(tests, "dirtyfb"))
 		test_dirtyfb(&b);
 	printf("# done\n");

@@ -57,13 +57,23 @@ hostcpu_run() {
 if [ "$hostcpu" = 1 ]; then
 	: >"$out"
 	rc=0
-	for t in $(echo "${tests:-flip,full,full-b2b,damage,damage-b2b,dirtyfb}" | tr , ' '); do
+	for t in $(echo "${tests:-flip,full,full-b2b,damage,damage-b2b,damage-sync,dirtyfb}" |
+		tr , ' '); do
 		hostcpu_run "$t" || { rc=$?; break; }
 	done
 else
 	"$tool" -m "$mode" -t "$seconds" ${tests:+-T "$tests"} >"$out" \
 		2>"$VIRTGPU_RESULTS/bench.err"
 	rc=$?
+fi
+# virtgpu's damage queue (debugfs): how long damage of the damage-only tests (damage-sync,
+# DIRTYFB) waited before its flush went to the host, mean per flush and longest.
+if d=$(drm_debugfs_dir 2>/dev/null) && [ -r "$d/virtgpu/damage" ]; then
+	awk '$1 == "scanout" && $2 == "0:" {
+		printf "bench damage_queue_flushes %s flushes\n", $6
+		printf "bench damage_queue_wait_mean_ms %.2f ms\n", $8 / 1000
+		printf "bench damage_queue_wait_max_ms %.2f ms\n", $10 / 1000 }' \
+		"$d/virtgpu/damage" >>"$out"
 fi
 cat "$out" "$VIRTGPU_RESULTS/bench.err"
 n=$(grep -c '^bench ' "$out")

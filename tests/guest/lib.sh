@@ -55,6 +55,7 @@ check() {
 #   notify  ""                       prints how often the GPU's control queue was notified
 #                                    so far (QEMU's trace: see vmrun.py)
 #   trace   "EVENT"                  prints how many EVENT lines QEMU's trace has so far
+#   lines   "EVENT FIRST"            prints the arguments of EVENT lines, from the FIRST-th on
 #   xwd     ""                       QEMU's window on the host display to NAME.ppm and .png
 host_request() {
 	_req=$VIRTGPU_RESULTS/requests
@@ -96,6 +97,9 @@ gpu_notifies() { host_request "$1" notify ""; }
 
 # trace_count NAME EVENT: how often QEMU traced EVENT so far (see host_request).
 trace_count() { host_request "$1" trace "$2"; }
+
+# trace_lines NAME EVENT [FIRST]: QEMU's EVENT lines (their arguments), from the FIRST-th on.
+trace_lines() { host_request "$1" lines "$2 ${3:-0}"; }
 
 # window_grab NAME: QEMU's window on the host display to NAME.ppm/.png; prints "W H".
 # For GL scanouts (virgl), which QEMU 7.2's screendump cannot read.

@@ -19,8 +19,12 @@
 #                   damage-outside-2clips, damage-dirtyfb-outside-2clips, flip, pitch,
 #                   offset, pitch-offset, palette (C8 in each mode with a GAMMA_LUT as
 #                   its palette), palette-change (C8 shown with one GAMMA_LUT, then a
-#                   commit of only another GAMMA_LUT must recolour the screen)
-#                   (default single)
+#                   commit of only another GAMMA_LUT must recolour the screen),
+#                   damage-burst, damage-dirtyfb-burst (burst= calls back to back, one
+#                   48x48 tile each: the last pixels of every tile on screen, and
+#                   QEMU's RESOURCE_FLUSHes since the burst covering every tile; needs
+#                   -trace enable=virtio_gpu_cmd_res_flush) (default single)
+#   burst=N         calls of the burst cases (default 120)
 #   flips=N         page flips of each of the flip case's two streams; odd (default 61)
 #   settle=S        keep reading the screen back for up to S s before a FAIL (default 2)
 #   perturb=X,Y     test the test: invert one expected pixel, so every compare must FAIL
@@ -34,10 +38,10 @@ set -u
 
 PPMCMP=$VIRTGPU_TREE/tools/kmstest/ppmcmp.py
 
-formats=XR24 modes=1024x768 head=0 heads=1 cases=single flips=61 settle=2 perturb=
+formats=XR24 modes=1024x768 head=0 heads=1 cases=single flips=61 settle=2 perturb= burst=120
 for kv in "$@"; do
 	case $kv in
-	formats=* | modes=* | head=* | heads=* | cases=* | flips=* | settle=* | perturb=*)
+	formats=* | modes=* | head=* | heads=* | cases=* | flips=* | settle=* | perturb=* | burst=*)
 		eval "${kv%%=*}=\${kv#*=}" ;;
 	*) echo "pixels.sh: unknown argument $kv" >&2; exit 2 ;;
 	esac
@@ -216,32 +220,113 @@ case_multihead() {
 	tool_stop
 }
 
-# case_damage NAME [TOOL OPTIONS]: full frame first (checked), then SIGUSR1 makes the tool
-# repaint rectangles (and with --outside everything else too) and declare only the
-# rectangles as damaged; the screen must change exactly there.
-case_damage() {
-	local name=$1 stable='' rc rects
+# damage_first NAME [TOOL OPTIONS]: start the damage tool and check its first full frame.
+# On a failure: a FAIL for NAME, the tool stopped, status 1.
+damage_first() {
+	local name=$1
 	shift
-	case " $* " in *" --outside "*) stable=stable ;; esac
 	tool_start damage "$@" "$head:$mode0:$fmt0"
 	if ! tool_wait 1; then
 		fail "$name" "$tool_err"
-		return
+		return 1
 	fi
 	if ! verify "$name-full" "$head" "$work/exp-0.ppm"; then
 		fail "$name" "first full frame: $detail"
 		tool_stop
-		return
+		return 1
 	fi
+}
+
+# damage_go NAME: SIGUSR1 starts the tool's damage step; wait for it (else a FAIL, status 1).
+damage_go() {
 	kill -USR1 "$tool_pid"
-	if ! tool_wait 2; then
-		fail "$name" "$tool_err"
-		return
-	fi
+	tool_wait 2 && return 0
+	fail "$1" "$tool_err"
+	return 1
+}
+
+# case_damage NAME [TOOL OPTIONS]: full frame first (checked), then the tool repaints
+# rectangles (and with --outside everything else too) and declares only the rectangles as
+# damaged; the screen must change exactly there.
+case_damage() {
+	local name=$1 stable='' rc rects
+	case " $* " in *" --outside "*) stable=stable ;; esac
+	damage_first "$@" && damage_go "$name" || return
 	rects=$(sed -n 's/^head 0: damage //p' "$work/tool.log" | paste -sd' ')
 	verify "$name" "$head" "$work/exp-0.ppm" $stable
 	rc=$?
 	result "$name" "$rc" "damage $rects"
+	tool_stop
+}
+
+# flushes_cover TILES FLUSHES WxH: whether QEMU's flushes (trace arguments "res R, w W, h H,
+# x X, y Y") cover every tile ("X,Y WxH"); full-screen flushes do not count, a burst never
+# sends one. Prints what it found.
+flushes_cover() {
+	python3 -S - "$@" <<'EOF'
+import re, sys
+tiles = [tuple(map(int, re.findall(r'\d+', l))) for l in open(sys.argv[1]) if l.strip()]
+size = tuple(map(int, sys.argv[3].split('x')))
+flushes = []
+for l in open(sys.argv[2]):
+    m = re.search(r'w (\d+), h (\d+), x (\d+), y (\d+)', l)
+    if m:
+        w, h, x, y = map(int, m.groups())
+        if (w, h) != size:
+            flushes.append((x, y, x + w, y + h))
+for x, y, w, h in tiles:
+    # Every row of the tile: the flushes crossing it must span the tile without a gap.
+    for py in range(y, y + h):
+        spans = sorted((a, c) for a, b, c, d in flushes if b <= py < d and a < x + w and c > x)
+        reach = x
+        for a, c in spans:
+            if a > reach:
+                break
+            reach = max(reach, c)
+        if reach < x + w:
+            print(f'tile {x},{y} {w}x{h}: row {py} not flushed from x {reach} '
+                  f'({len(flushes)} flushes)')
+            sys.exit(1)
+print(f'{len(tiles)} tiles covered by {len(flushes)} flushes')
+EOF
+}
+
+# case_burst NAME [TOOL OPTIONS]: full frame first (checked), then $burst calls back to back,
+# each repainting one 48x48 tile and declaring only it. The screen must show the last pixels
+# of every tile (NAME), and QEMU's flushes since the burst began must cover every tile
+# (NAME-flushed): the screendump reads the resource whether or not it was flushed.
+case_burst() {
+	local name=$1 rc n0 out t0 size
+	damage_first "$@" --burst "$burst" || return
+	if ! n0=$(trace_count "$name-n0" virtio_gpu_cmd_res_flush 2>&1); then
+		fail "$name" "$n0"
+		tool_stop
+		return
+	fi
+	damage_go "$name" || return
+	verify "$name" "$head" "$work/exp-0.ppm"
+	rc=$?
+	size=${mode0%@*}
+	result "$name" "$rc" "$(sed -n 's/^burst: //p' "$work/tool.log")"
+	sed -n 's/^head 0: burst tile //p' "$work/tool.log" >"$work/tiles.txt"
+	t0=$(now_us)
+	while :; do
+		if ! trace_lines "$name-flushes" virtio_gpu_cmd_res_flush "$n0" \
+			>"$work/flushes.txt" 2>"$work/flushes.err"; then
+			fail "$name-flushed" "$(cat "$work/flushes.err")"
+			break
+		fi
+		if out=$(flushes_cover "$work/tiles.txt" "$work/flushes.txt" "$size"); then
+			pass "$name-flushed" "$out"
+			break
+		fi
+		if [ "$(($(now_us) - t0))" -ge "$((settle * 1000000))" ]; then
+			fail "$name-flushed" "$out"
+			cp "$work/flushes.txt" "$VIRTGPU_RESULTS/$name-flushes.txt"
+			break
+		fi
+		sleep 0.3
+	done
 	tool_stop
 }
 
@@ -364,6 +449,8 @@ for c in "${case_list[@]}"; do
 	multihead) case_multihead ;;
 	damage-clips) case_damage damage-clips ;;
 	damage-dirtyfb) case_damage damage-dirtyfb --dirtyfb ;;
+	damage-burst) case_burst damage-burst ;;
+	damage-dirtyfb-burst) case_burst damage-dirtyfb-burst --dirtyfb ;;
 	damage-outside-untouched) case_damage damage-outside-untouched --outside ;;
 	damage-dirtyfb-outside-untouched)
 		case_damage damage-dirtyfb-outside-untouched --dirtyfb --outside

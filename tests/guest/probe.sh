@@ -1,7 +1,8 @@
 #!/bin/bash
 # Foundation tests: the module binds the device, registers DRM nodes named virtio_gpu, sysfs
 # names the module behind its virtio driver, it negotiated what the QEMU command line offers,
-# reports in debugfs what QEMU was configured with, and survives unload/load cycles.
+# reports in debugfs what QEMU was configured with, offers the host's size first and the
+# standard (DMT) sizes after it, and survives unload/load cycles.
 # Expectations come as KEY=VALUE arguments:
 #   scanouts=N  width=W height=H (head 0)  cycles=N
 # Features come from the QEMU command line itself ($VIRTGPU_RESULTS/qemu-cmd.txt): VIRGL on
@@ -104,6 +105,22 @@ check_dmesg_features() {
 	esac
 }
 
+# Head 0 offers what users pick from: the host's size first (preferred), then the standard
+# sizes. Read through GETCONNECTOR (a full probe), not sysfs: fbdev's re-probes list only
+# modes up to its framebuffer's size there.
+check_modes() {
+	list=$("$KMSTEST" list 2>&1) || { echo "vgpu-kmstest list: $list"; return 1; }
+	sizes=$(awk '/^connector /{n++} n == 1 && $1 == "mode" {sub(/@.*/, "", $3); print $3}' \
+		<<<"$list")
+	echo "$(wc -l <<<"$sizes") modes: $(sort -u <<<"$sizes" | sort -t x -k1,1n -k2,2n |
+		paste -sd' ')"
+	[ "$(head -n 1 <<<"$sizes")" = "${width}x$height" ] ||
+		{ echo "first mode $(head -n 1 <<<"$sizes"), want ${width}x$height"; return 1; }
+	for s in 640x480 800x600 1024x768 1280x1024 1600x1200 1920x1080; do
+		grep -qx "$s" <<<"$sizes" || { echo "no $s"; return 1; }
+	done
+}
+
 reload_cycles() {
 	i=0
 	while [ "$i" -lt "$cycles" ]; do
@@ -130,6 +147,7 @@ if [ "$VIRTGPU_DRIVER" = ours ]; then
 	check debugfs-edid check_edid "$dir"
 	check debugfs-commands check_commands "$dir"
 fi
+check modes-standard check_modes
 [ "$VIRTGPU_DRIVER" = ours ] && check intree-not-loaded intree_absent
 check "reload-${cycles}x" reload_cycles
 finish

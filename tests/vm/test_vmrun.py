@@ -174,6 +174,17 @@ class Trace(unittest.TestCase):
             t.feed(log)
             self.assertEqual((t.gpu_notifies(), t.events['virtio_gpu_cmd_res_flush']), (4, 2))
 
+    def test_lines_of_one_event_without_a_partial_last_line(self):
+        with tempfile.TemporaryDirectory() as d:
+            log = Path(d, 'trace.log')
+            log.write_text(self.notify(self.GPU) +
+                           'virtio_gpu_cmd_res_flush res 0x1, w 8, h 8, x 0, y 0\n' +
+                           'virtio_gpu_cmd_res_flush_x res 0x9\n' +
+                           'virtio_gpu_cmd_res_flush res 0x1, w 4, h 4, x 2, y 2\n' +
+                           'virtio_gpu_cmd_res_flush res 0x1, w')
+            self.assertEqual(vmrun.trace_lines(log, 'virtio_gpu_cmd_res_flush'),
+                             ['res 0x1, w 8, h 8, x 0, y 0', 'res 0x1, w 4, h 4, x 2, y 2'])
+
     def test_no_gpu_commands_is_an_error(self):
         with tempfile.TemporaryDirectory() as d:
             log = Path(d, 'trace.log')

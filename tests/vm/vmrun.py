@@ -172,6 +172,8 @@ class Requests:
                                    (-trace enable=virtio_queue_notify plus
                                    enable=virtio_gpu_cmd_*)
       .trace   "EVENT"             done: how many EVENT lines QEMU's trace has so far
+      .lines   "EVENT [FIRST]"     done: the arguments of EVENT lines so far, one per
+                                   line, from the FIRST-th (0-based; default 0) on
       .xwd     (empty)             QEMU's window as shown on the host display, to
                                    results/<name>.ppm and .png; done: "W H" (for GL
                                    scanouts, which QEMU 7.2's screendump cannot read)
@@ -280,6 +282,10 @@ class Requests:
         self.trace.feed(self.results / 'trace.log')
         return str(self.trace.events.get(text, 0))
 
+    def do_lines(self, name, text):
+        event, first = (text.split() + ['0'])[:2]
+        return '\n'.join(trace_lines(self.results / 'trace.log', event)[int(first):])
+
     def close(self):
         if self.qmp:
             self.qmp.close()
@@ -322,6 +328,17 @@ class TraceCounter:
             raise RuntimeError('no virtio_gpu_cmd_* lines in the trace: no GPU found')
         gpu = max(self.votes, key=self.votes.get)
         return self.counts.get((gpu, '0'), 0)
+
+
+def trace_lines(path, event):
+    """The arguments of every complete EVENT line of a QEMU trace."""
+    if not path.exists():
+        raise RuntimeError(f'no {path.name}: the suite line needs -trace ...,file={{results}}/'
+                           f'trace.log')
+    data = path.read_bytes()
+    data = data[:data.rfind(b'\n') + 1].decode(errors='replace')
+    return [line[len(event) + 1:] for line in data.splitlines()
+            if line.split(' ', 1)[0] == event]
 
 
 def start_xvfb():

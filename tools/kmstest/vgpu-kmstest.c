@@ -7,7 +7,8 @@
  *   list                    connectors, modes, CRTCs, planes and their formats
  *   show HEAD...            light the heads in one atomic commit, hold them
  *   damage HEAD...          show; then change sub-rectangles and declare them
- *                           with FB_DAMAGE_CLIPS or DIRTYFB
+ *                           with FB_DAMAGE_CLIPS or DIRTYFB (--burst: one
+ *                           small tile per call, many calls back to back)
  *   flip HEAD...            show; page-flip between two framebuffers --count
  *                           times (step 1), then --count times more (step 2)
  *   lut HEAD...             show with GAMMA_LUT 0; then set GAMMA_LUT 1 alone
@@ -42,6 +43,7 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
+#include "kms.h"
 #include "pattern.h"
 
 #define MAX_HEADS	16
@@ -50,6 +52,7 @@
 #define SEED_FLIP	1	/* flip's second framebuffer */
 #define SEED_DAMAGE	2	/* what damage draws inside its rectangles */
 #define SEED_OUTSIDE	3	/* what damage --outside draws elsewhere */
+#define BURST_TILE	48	/* damage --burst: tile size in pixels */
 #define LUT_SEED_CHANGE	1	/* the GAMMA_LUT lut switches to */
 #define FLIP_TIMEOUT_MS	5000
 
@@ -96,6 +99,7 @@ struct options {
 	int hold;		/* seconds; < 0: until a signal */
 	bool dirtyfb;
 	bool outside;
+	unsigned int burst;	/* damage: calls of one tile each; 0: one call */
 	struct rect rects[MAX_RECTS];
 	size_t num_rects;
 	unsigned int count;
@@ -114,19 +118,6 @@ static struct head heads[MAX_HEADS];
 static int num_heads;
 static sigset_t wait_set;
 
-static __printf(1, 2) __noreturn void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fputs("vgpu-kmstest: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
 /* "Invalid argument (EINVAL)" for -@err or errno */
 static const char *err_str(int err)
 {
@@ -140,12 +131,10 @@ static const char *err_str(int err)
 	return buf;
 }
 
+/* Seconds, CLOCK_MONOTONIC. */
 static double now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	return now_ms() / 1e3;
 }
 
 /* ---- properties ---------------------------------------------------- */
@@ -153,27 +142,7 @@ static double now(void)
 static uint32_t find_prop(uint32_t obj, uint32_t type, const char *name,
 			  uint64_t *value)
 {
-	drmModeObjectPropertiesPtr props;
-	uint32_t id = 0;
-	uint32_t i;
-
-	props = drmModeObjectGetProperties(drm_fd, obj, type);
-	if (!props)
-		return 0;
-	for (i = 0; i < props->count_props && !id; i++) {
-		drmModePropertyPtr p = drmModeGetProperty(drm_fd, props->props[i]);
-
-		if (!p)
-			continue;
-		if (!strcmp(p->name, name)) {
-			id = p->prop_id;
-			if (value)
-				*value = props->prop_values[i];
-		}
-		drmModeFreeProperty(p);
-	}
-	drmModeFreeObjectProperties(props);
-	return id;
+	return kms_prop(drm_fd, obj, type, name, value);
 }
 
 static void add_prop(drmModeAtomicReqPtr req, uint32_t obj, uint32_t type,
@@ -591,14 +560,30 @@ static void paint(struct head *h, struct buffer *b, uint32_t seed,
 		  enum region region, bool expect)
 {
 	uint32_t w = h->mode.hdisplay, hh = h->mode.vdisplay, x, y;
+	uint32_t x0 = 0, y0 = 0, x1 = w, y1 = hh;
 	bool alpha = h->fmt->alpha;
 	struct rgb c, shown;
 	uint8_t junk[4];
+	size_t i;
 
-	for (y = 0; y < hh; y++) {
+	if (region == REGION_INSIDE) {	/* only the rectangles' bounding box */
+		x0 = w;
+		y0 = hh;
+		x1 = 0;
+		y1 = 0;
+		for (i = 0; i < h->num_rects; i++) {
+			const struct rect *r = &h->rects[i];
+
+			x0 = r->x < x0 ? r->x : x0;
+			y0 = r->y < y0 ? r->y : y0;
+			x1 = r->x + r->w > x1 ? r->x + r->w : x1;
+			y1 = r->y + r->h > y1 ? r->y + r->h : y1;
+		}
+	}
+	for (y = y0; y < y1; y++) {
 		uint8_t *row = b ? b->map + b->offset + (size_t)y * b->pitch : NULL;
 
-		for (x = 0; x < w; x++) {
+		for (x = x0; x < x1; x++) {
 			if (region != REGION_ALL &&
 			    !region_has(region, h->rects, h->num_rects, x, y))
 				continue;
@@ -836,7 +821,8 @@ static void commit_damage(void)
 				    h->buf[0].fb_id, h->num_rects,
 				    err_str(errno));
 		}
-		printf("damage: DIRTYFB done\n");
+		if (!opt.burst)
+			printf("damage: DIRTYFB done\n");
 		return;
 	}
 	req = drmModeAtomicAlloc();
@@ -867,7 +853,8 @@ static void commit_damage(void)
 	if (drmModeAtomicCommit(drm_fd, req, 0, NULL))
 		die("atomic damage commit: %s", err_str(errno));
 	drmModeAtomicFree(req);
-	printf("damage: atomic commit with FB_DAMAGE_CLIPS done\n");
+	if (!opt.burst)
+		printf("damage: atomic commit with FB_DAMAGE_CLIPS done\n");
 }
 
 static int cmd_show(void)
@@ -876,6 +863,49 @@ static int cmd_show(void)
 	commit_modeset();
 	step_done(1, true);
 	return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * damage --burst: --burst calls back to back, each repainting one tile of
+ * head 0 with a new seed and declaring only it; the tiles wander over the
+ * screen and overlap. The expected image is the last state of every pixel.
+ */
+static void damage_burst(void)
+{
+	struct head *h = &heads[0];
+	uint32_t w = h->mode.hdisplay, hh = h->mode.vdisplay;
+	double *took, t0;
+	unsigned int k;
+
+	if (w <= BURST_TILE || hh <= BURST_TILE)
+		die("--burst needs a mode larger than %u pixels", BURST_TILE);
+	took = calloc(opt.burst, sizeof(*took));
+	if (!took)
+		die("out of memory");
+	h->num_rects = 1;
+	for (k = 0; k < opt.burst; k++) {
+		h->rects[0] = (struct rect){ k * 97 % (w - BURST_TILE),
+					     k * 61 % (hh - BURST_TILE),
+					     BURST_TILE, BURST_TILE };
+		printf("head 0: burst tile %u,%u %ux%u\n", h->rects[0].x,
+		       h->rects[0].y, BURST_TILE, BURST_TILE);
+		paint(h, &h->buf[0], h->seed + SEED_DAMAGE + k, REGION_INSIDE,
+		      true);
+		t0 = now();
+		commit_damage();
+		took[k] = (now() - t0) * 1e6;
+	}
+	qsort(took, opt.burst, sizeof(*took), cmp_double);
+	printf("burst: %u calls, median %.0f us, max %.0f us\n", opt.burst,
+	       took[opt.burst / 2], took[opt.burst - 1]);
+	free(took);
 }
 
 static int cmd_damage(void)
@@ -889,6 +919,11 @@ static int cmd_damage(void)
 	commit_modeset();
 	if (!step_done(1, false))
 		return 0;
+	if (opt.burst) {
+		damage_burst();
+		step_done(2, true);
+		return 0;
+	}
 
 	for (i = 0; i < num_heads; i++) {
 		struct head *h = &heads[i];
@@ -1117,6 +1152,8 @@ static void help(FILE *f)
 	      "                     rectangles without declaring it\n"
 	      "  --rect X,Y,W,H     damage: a rectangle (repeatable; default two, one\n"
 	      "                     with --outside)\n"
+	      "  --burst N          damage: N calls back to back, each declaring one\n"
+	      "                     48x48 tile it repainted; prints their latency\n"
 	      "  -n, --count N      flip: number of flips (default 60)\n"
 	      "  --virtio-resource  show: a virtio-gpu 2D resource in the format's virtio\n"
 	      "                     twin (virtgpu uAPI) under an XR24 framebuffer, to\n"
@@ -1166,6 +1203,7 @@ static void parse_head(const char *arg)
 enum {
 	OPT_DIRTYFB = 256,
 	OPT_OUTSIDE,
+	OPT_BURST,
 	OPT_RECT,
 	OPT_VIRTIO_RESOURCE,
 	OPT_LUT,
@@ -1182,6 +1220,7 @@ static const struct option long_opts[] = {
 	{ "count", required_argument, NULL, 'n' },
 	{ "dirtyfb", no_argument, NULL, OPT_DIRTYFB },
 	{ "outside", no_argument, NULL, OPT_OUTSIDE },
+	{ "burst", required_argument, NULL, OPT_BURST },
 	{ "rect", required_argument, NULL, OPT_RECT },
 	{ "virtio-resource", no_argument, NULL, OPT_VIRTIO_RESOURCE },
 	{ "lut", no_argument, NULL, OPT_LUT },
@@ -1228,6 +1267,9 @@ static void parse_options(int argc, char **argv)
 			break;
 		case OPT_OUTSIDE:
 			opt.outside = true;
+			break;
+		case OPT_BURST:
+			opt.burst = strtoul(optarg, NULL, 0);
 			break;
 		case OPT_VIRTIO_RESOURCE:
 			opt.virtio_resource = true;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Shared libdrm helpers for kmsbench and kmscursor; see kms.h. */
+/* Shared libdrm helpers for the guest-side KMS tools; see kms.h. */
+#define _GNU_SOURCE	/* program_invocation_short_name */
 #include "kms.h"
 
 #include <errno.h>
@@ -26,7 +27,7 @@ void die(const char *fmt, ...)
 	va_list ap;
 
 	fflush(stdout);
-	fprintf(stderr, "error: ");
+	fprintf(stderr, "%s: ", program_invocation_short_name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Small libdrm helpers shared by the guest-side KMS tools in tests/bench/ (kmsbench,
- * kmscursor): find a connected output, look up properties, dumb buffers, modes.
- * Built on the host (bookworm, gcc-12, libdrm 2.4.114) and run in the sid guest.
+ * Small libdrm helpers shared by the guest-side KMS tools (vgpu-kmstest here, kmsbench
+ * and kmscursor in tests/bench/): find a connected output, look up properties, dumb
+ * buffers, modes. Built on the host (bookworm, gcc-12, libdrm 2.4.114) and run in the
+ * sid guest.
  */
 #ifndef VIRTGPU_TESTS_KMS_H
 #define VIRTGPU_TESTS_KMS_H
@@ -38,6 +39,7 @@ struct kms_dumb {
 };
 
 double now_ms(void);			/* CLOCK_MONOTONIC in ms */
+/* "<program>: <message>" on stderr, exit status 1. */
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 int kms_open(const char *path);
