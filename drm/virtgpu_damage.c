@@ -151,7 +151,9 @@ static void virtgpu_damage_send(struct virtgpu_output *output,
 		return;
 	fence = virtgpu_fence_alloc(virtgpu_hw_kernel_timeline(vgdev->hw));
 	for (i = 0; i < num_clips; i++) {
-		virtgpu_primary_upload(output, fb, NULL, &clips[i]);
+		/* Host-side (3D) objects: the host has the pixels, only flush. */
+		if (to_virtgpu_framebuffer(fb)->upload)
+			virtgpu_primary_upload(output, fb, NULL, &clips[i]);
 		box.x1 = min(box.x1, clips[i].x1);
 		box.y1 = min(box.y1, clips[i].y1);
 		box.x2 = max(box.x2, clips[i].x2);
