@@ -6,8 +6,8 @@
 #   unplug-remove          the sysfs remove returns within 60 s
 #   unplug-submit-ends     the submitter ends with ENODEV, every fence signalled (with an
 #                          error where the device went away), none left waiting
-#   unplug-flip-ends       the flipper ends with ENODEV, no flip event lost, its mappings
-#                          still writable
+#   unplug-flip-ends       the flipper (page flips, DIRTYFB after each) ends with ENODEV,
+#                          no flip event lost, its mappings still writable
 #   unplug-no-hung-task    no task blocked (hung_task_timeout_secs lowered to 20)
 #   unplug-module-unloads  the module unloads once the clients have exited
 #   rebind                 a PCI rescan and a new load bind the device again

@@ -18,9 +18,10 @@
  *   virtgpu-clients flip
  *       Becomes DRM master on card0, lights the first connected connector
  *       with two dumb buffers (both mmapped) and page-flips between them,
- *       waiting for each event, until a call fails; then writes to both
- *       mappings, waits up to 5 s for a flip still pending, and prints
- *       "END flip: ...". Exit 0 when it ended with ENODEV and no event was
+ *       waiting for each event and declaring 8 small rectangles of the
+ *       shown one damaged (DIRTYFB) after each, until a call fails; then
+ *       writes to both mappings, waits up to 5 s for a flip still pending,
+ *       and prints "END flip: ...". Exit 0 when it ended with ENODEV and no event was
  *       lost.
  *   virtgpu-clients show RRGGBB [-t SECONDS]
  *       A solid colour on the first connected connector, held SECONDS
@@ -411,7 +412,7 @@ static bool flip_wait(int fd, int ms)
 
 static int cmd_flip(void)
 {
-	unsigned long flips = 0;
+	unsigned long flips = 0, dirty = 0;
 	struct kms k;
 	bool pending = false, lost = false;
 	int err = 0;
@@ -433,13 +434,22 @@ static int cmd_flip(void)
 		}
 		pending = false;
 		flips++;
+		/* Damage of the shown buffer: the damage queue is busy at removal too. */
+		for (int d = 0; d < 8 && !err; d++) {
+			drmModeClip clip = { d * 16, 0, d * 16 + 16, 16 };
+
+			if (drmModeDirtyFB(k.fd, k.buf[flips % 2].fb, &clip, 1))
+				err = errno;
+			else
+				dirty++;
+		}
 	}
 	/* The mappings stay usable after removal: the pages are ours. */
 	for (int i = 0; i < 2; i++)
 		memset(k.buf[i].map, 0x5a, k.buf[i].size);
 	if (pending && !lost)
 		lost = !flip_wait(k.fd, 5000);
-	printf("END flip: %lu flips, ended with %s%s\n", flips,
+	printf("END flip: %lu flips, %lu DIRTYFB, ended with %s%s\n", flips, dirty,
 	       err ? strerror(err) : "a lost event", lost ? ", an event lost" : "");
 	close(k.fd);
 	return err == ENODEV && !lost ? 0 : 1;
