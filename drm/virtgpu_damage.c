@@ -35,18 +35,13 @@ static struct virtgpu_output *damage_to_output(struct virtgpu_damage *d)
 static void virtgpu_damage_merge(struct virtgpu_damage *d,
 				 const struct drm_rect *r)
 {
-	struct drm_rect *box = &d->clips[0];
 	unsigned int i;
 
 	for (i = 0; i < d->num_clips; i++) {
-		struct drm_rect *c = &d->clips[i];
-
-		if (c->x1 <= r->x1 && c->y1 <= r->y1 &&
-		    c->x2 >= r->x2 && c->y2 >= r->y2)
+		if (virtgpu_rect_contains(&d->clips[i], r))
 			return;
-		if (r->x1 <= c->x1 && r->y1 <= c->y1 &&
-		    r->x2 >= c->x2 && r->y2 >= c->y2) {
-			*c = *r;
+		if (virtgpu_rect_contains(r, &d->clips[i])) {
+			d->clips[i] = *r;
 			return;
 		}
 	}
@@ -54,16 +49,9 @@ static void virtgpu_damage_merge(struct virtgpu_damage *d,
 		d->clips[d->num_clips++] = *r;
 		return;
 	}
-	for (i = 1; i < d->num_clips; i++) {
-		box->x1 = min(box->x1, d->clips[i].x1);
-		box->y1 = min(box->y1, d->clips[i].y1);
-		box->x2 = max(box->x2, d->clips[i].x2);
-		box->y2 = max(box->y2, d->clips[i].y2);
-	}
-	box->x1 = min(box->x1, r->x1);
-	box->y1 = min(box->y1, r->y1);
-	box->x2 = max(box->x2, r->x2);
-	box->y2 = max(box->y2, r->y2);
+	for (i = 1; i < d->num_clips; i++)
+		virtgpu_rect_cover(&d->clips[0], &d->clips[i]);
+	virtgpu_rect_cover(&d->clips[0], r);
 	d->num_clips = 1;
 }
 
@@ -96,7 +84,6 @@ void virtgpu_damage_add(struct virtgpu_output *output,
 
 	if (!num_clips)
 		return;
-	drm_framebuffer_get(fb);
 	spin_lock_irqsave(&d->lock, flags);
 	if (!d->fb)
 		d->since = ktime_get();
@@ -104,9 +91,8 @@ void virtgpu_damage_add(struct virtgpu_output *output,
 		/* The framebuffer changed: the commit that did it uploaded it. */
 		old = d->fb;
 		d->fb = fb;
+		drm_framebuffer_get(fb);
 		d->num_clips = 0;
-	} else {
-		old = fb;	/* already referenced */
 	}
 	for (i = 0; i < num_clips; i++)
 		virtgpu_damage_merge(d, &clips[i]);
@@ -154,10 +140,7 @@ static void virtgpu_damage_send(struct virtgpu_output *output,
 		/* Host-side (3D) objects: the host has the pixels, only flush. */
 		if (to_virtgpu_framebuffer(fb)->upload)
 			virtgpu_primary_upload(output, fb, NULL, &clips[i]);
-		box.x1 = min(box.x1, clips[i].x1);
-		box.y1 = min(box.y1, clips[i].y1);
-		box.x2 = max(box.x2, clips[i].x2);
-		box.y2 = max(box.y2, clips[i].y2);
+		virtgpu_rect_cover(&box, &clips[i]);
 	}
 	ret = virtgpu_res_flush(vgdev->hw, NULL,
 				to_virtgpu_framebuffer(fb)->res_id, box.x1,

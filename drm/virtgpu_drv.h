@@ -17,6 +17,7 @@
 #include <drm/drm_gem_atomic_helper.h>
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_plane.h>
+#include <drm/drm_rect.h>
 #include <drm/virtgpu_drm.h>
 
 #include "virtgpu_compat_drm.h"
@@ -31,6 +32,24 @@
 
 /* More damage clips than this are uploaded as their bounding box. */
 #define VIRTGPU_MAX_CLIPS	16
+
+/* Grow @box to cover @r too (their bounding box). */
+static inline void virtgpu_rect_cover(struct drm_rect *box,
+				      const struct drm_rect *r)
+{
+	box->x1 = min(box->x1, r->x1);
+	box->y1 = min(box->y1, r->y1);
+	box->x2 = max(box->x2, r->x2);
+	box->y2 = max(box->y2, r->y2);
+}
+
+/* Whether @inner lies inside @outer. */
+static inline bool virtgpu_rect_contains(const struct drm_rect *outer,
+					 const struct drm_rect *inner)
+{
+	return outer->x1 <= inner->x1 && outer->y1 <= inner->y1 &&
+	       outer->x2 >= inner->x2 && outer->y2 >= inner->y2;
+}
 
 /* How long the display waits for the host before saying it did not answer. */
 #define VIRTGPU_DISPLAY_TIMEOUT	(2 * HZ)

@@ -190,14 +190,10 @@ static bool virtgpu_primary_upload_damage(struct virtgpu_output *output,
 			if (upload)
 				virtgpu_primary_upload(output, new->fb,
 						       &vps->cmds, &clip);
-			if (any) {
-				flush->x1 = min(flush->x1, clip.x1);
-				flush->y1 = min(flush->y1, clip.y1);
-				flush->x2 = max(flush->x2, clip.x2);
-				flush->y2 = max(flush->y2, clip.y2);
-			} else {
+			if (any)
+				virtgpu_rect_cover(flush, &clip);
+			else
 				*flush = clip;
-			}
 			any = true;
 		}
 		return any;
