@@ -8,6 +8,7 @@
  * The gamma LUT (legacy gamma and GAMMA_LUT, 256 entries) is the palette
  * of C8 framebuffers; the host has no LUT, so other formats ignore it.
  */
+#include <linux/math64.h>
 #include <linux/slab.h>
 
 #include <drm/drm_atomic.h>
@@ -59,23 +60,33 @@ static void virtgpu_crtc_disable_vblank(struct drm_crtc *crtc)
 }
 
 /*
- * While the timer runs it has been forwarded past the vblank being
- * handled. While it is off, "now" keeps the count ticking with wall time;
- * returning false instead would make the core store a zero timestamp when
- * vblank is switched back on, and the next count would jump by the uptime.
+ * While the timer runs, the last vblank is the newest tick not after now:
+ * the timer's previous expiry, or a later one if the callback is late (a
+ * busy host delays it), so an event armed meanwhile targets the next tick,
+ * never one that has already passed. While it is off, "now" keeps the
+ * count ticking with wall time; returning false instead would make the
+ * core store a zero timestamp when vblank is switched back on, and the
+ * next count would jump by the uptime.
  */
 static bool virtgpu_crtc_get_vblank_timestamp(struct drm_crtc *crtc,
 					      int *max_error, ktime_t *time,
 					      bool in_vblank_irq)
 {
 	struct virtgpu_output *output = crtc_to_virtgpu_output(crtc);
+	ktime_t now = ktime_get(), expires;
+	s64 period = ktime_to_ns(output->vblank_period);
 
-	if (READ_ONCE(output->vblank_on))
-		*time = ktime_sub(hrtimer_get_expires(&output->vblank_timer),
-				  output->vblank_period);
-	else
-		*time = ktime_get();
 	*max_error = 0;
+	if (!READ_ONCE(output->vblank_on) || period <= 0) {
+		*time = now;
+		return true;
+	}
+	expires = hrtimer_get_expires(&output->vblank_timer);
+	if (ktime_after(expires, now))
+		*time = ktime_sub_ns(expires, period);
+	else
+		*time = ktime_add_ns(expires, div64_s64(ktime_to_ns(ktime_sub(now, expires)),
+							period) * period);
 	return true;
 }
 
@@ -127,22 +138,47 @@ static void virtgpu_crtc_atomic_disable(struct drm_crtc *crtc,
 }
 
 /*
- * Deliver the commit's event at the next (simulated) vblank. A damage-only
- * commit has only the helpers' own event, which nobody reads: completing
- * it now lets the commit return at once.
+ * Keep the commit's event for the commit tail, which delivers it once the
+ * host has read the framebuffer being replaced. A damage-only commit has
+ * only the helpers' own event, which nobody reads: completing it now lets
+ * the commit return at once.
  */
 static void virtgpu_crtc_atomic_flush(struct drm_crtc *crtc,
 				      struct drm_atomic_state *state)
 {
 	struct drm_crtc_state *cs = drm_atomic_get_new_crtc_state(state, crtc);
+	struct virtgpu_crtc_state *vcs = to_virtgpu_crtc_state(cs);
 	struct drm_pending_vblank_event *event = cs->event;
 
 	if (!event)
 		return;
 	cs->event = NULL;
+	if (cs->active && !vcs->damage_only) {
+		vcs->event = event;
+		return;
+	}
 	spin_lock_irq(&crtc->dev->event_lock);
-	if (cs->active && !to_virtgpu_crtc_state(cs)->damage_only &&
-	    drm_crtc_vblank_get(crtc) == 0)
+	drm_crtc_send_vblank_event(crtc, event);
+	spin_unlock_irq(&crtc->dev->event_lock);
+}
+
+/**
+ * virtgpu_crtc_deliver_event - arm a commit's page-flip event for the next
+ *	vblank, like a display that latches a new frame at its vblank
+ * @crtc: the CRTC
+ * @cs: its new state in the commit
+ */
+void virtgpu_crtc_deliver_event(struct drm_crtc *crtc,
+				struct drm_crtc_state *cs)
+{
+	struct virtgpu_crtc_state *vcs = to_virtgpu_crtc_state(cs);
+	struct drm_pending_vblank_event *event = vcs->event;
+
+	if (!event)
+		return;
+	vcs->event = NULL;
+	spin_lock_irq(&crtc->dev->event_lock);
+	if (drm_crtc_vblank_get(crtc) == 0)
 		drm_crtc_arm_vblank_event(crtc, event);
 	else
 		drm_crtc_send_vblank_event(crtc, event);

@@ -10,8 +10,9 @@
  * period plus the host's own time, and a client issuing damage faster
  * than the refresh rate costs the host one flush per frame.
  *
- * The worker waits for the previous flush before sending the next one, so
- * a slow host slows the flushes down, never the client.
+ * The worker waits for the scanout's previous flush (a commit's or its
+ * own) before sending the next one, so a slow host slows the flushes
+ * down, never the client.
  */
 #include <linux/dma-fence.h>
 #include <linux/workqueue.h>
@@ -147,11 +148,15 @@ static void virtgpu_damage_send(struct virtgpu_output *output,
 				box.y1, drm_rect_width(&box),
 				drm_rect_height(&box), fence);
 	virtgpu_hw_kick(vgdev->hw);
-	if (ret)
+	if (ret) {
 		drm_err_ratelimited(&vgdev->base,
 				    "scanout %u: damage not flushed: %d\n",
 				    output->index, ret);
-	d->fence = fence;
+		virtgpu_fence_put(fence);
+	} else if (fence) {
+		dma_fence_put(output->last_flush);
+		output->last_flush = virtgpu_fence_dma(fence);
+	}
 	spin_lock_irq(&d->lock);
 	d->flushed++;
 	d->wait_max_ns = max(d->wait_max_ns, wait);
@@ -166,23 +171,22 @@ static void virtgpu_damage_work(struct work_struct *work)
 						work);
 	struct virtgpu_output *output = damage_to_output(d);
 	struct drm_rect clips[VIRTGPU_MAX_CLIPS];
-	struct virtgpu_fence *prev;
 	struct drm_framebuffer *fb;
+	struct dma_fence *prev;
 	unsigned int num_clips;
 	s64 wait = 0;
 
 	/* One flush in flight: the host paces the worker. */
 	mutex_lock(&output->upload_lock);
-	prev = d->fence;
-	d->fence = NULL;
+	prev = dma_fence_get(output->last_flush);
 	mutex_unlock(&output->upload_lock);
 	if (prev) {
-		if (!dma_fence_wait_timeout(virtgpu_fence_dma(prev), false,
+		if (!dma_fence_wait_timeout(prev, false,
 					    VIRTGPU_DISPLAY_TIMEOUT))
 			drm_err_ratelimited(output->crtc.dev,
 					    "host did not flush damage in %u ms\n",
 					    jiffies_to_msecs(VIRTGPU_DISPLAY_TIMEOUT));
-		virtgpu_fence_put(prev);
+		dma_fence_put(prev);
 	}
 
 	mutex_lock(&output->upload_lock);
@@ -232,6 +236,4 @@ void virtgpu_damage_fini(struct virtgpu_output *output)
 	if (d->fb)
 		drm_framebuffer_put(d->fb);
 	d->fb = NULL;
-	virtgpu_fence_put(d->fence);
-	d->fence = NULL;
 }

@@ -142,12 +142,15 @@ struct virtgpu_framebuffer {
  *	out of memory
  * @fence: signals when the host has processed the update's last command
  * @fence_queued: the update queued @fence: the commit tail waits for it
+ * @prev_flush: the scanout's flush before this update's (referenced): when
+ *	it signals, the host has read the framebuffer this update replaces
  */
 struct virtgpu_plane_state {
 	struct drm_shadow_plane_state base;
 	struct virtgpu_cmds cmds;
 	struct virtgpu_fence *fence;
 	bool fence_queued;
+	struct dma_fence *prev_flush;
 };
 
 /**
@@ -156,11 +159,14 @@ struct virtgpu_plane_state {
  * @cmds: the command its disable may need
  * @damage_only: the commit only declares damage of the shown framebuffers
  *	and asks for no event: it completes at once, the damage is queued
+ * @event: the commit's page-flip event, from atomic_flush until the commit
+ *	tail delivers it (virtgpu_crtc_deliver_event())
  */
 struct virtgpu_crtc_state {
 	struct drm_crtc_state base;
 	struct virtgpu_cmds cmds;
 	bool damage_only;
+	struct drm_pending_vblank_event *event;
 };
 
 /**
@@ -171,7 +177,6 @@ struct virtgpu_crtc_state {
  * @num_clips: how many
  * @since: when the oldest of them was queued
  * @last: when the last flush was sent
- * @fence: that flush's fence, until the next one; the output's upload_lock
  * @timer: queues @work when the next flush is due
  * @work: uploads and flushes the damage
  * @added: damage-only commits queued (debugfs)
@@ -186,7 +191,6 @@ struct virtgpu_damage {
 	unsigned int num_clips;
 	ktime_t since;
 	ktime_t last;
-	struct virtgpu_fence *fence;
 	struct hrtimer timer;
 	struct work_struct work;
 	u64 added;
@@ -199,12 +203,15 @@ struct virtgpu_damage {
  * struct virtgpu_output - one scanout: CRTC, planes, encoder, connector
  * @index: the device's scanout id
  * @upload_lock: serialises uploads to the scanout (commit tail and the
- *	damage worker) and protects @shown_fb, @scanout_res_id, @scanout_rect
- *	and @palette
+ *	damage worker) and protects @shown_fb, @scanout_res_id, @scanout_rect,
+ *	@last_flush and @palette
  * @shown_fb: the framebuffer the primary plane shows, NULL when off;
  *	compared, not referenced
  * @scanout_res_id: resource the host shows (0: none)
  * @scanout_rect: its source rectangle
+ * @last_flush: fence of the newest RESOURCE_FLUSH sent to the scanout
+ *	(referenced), by a commit or the damage worker; the host processes
+ *	them in order
  * @damage: damage of @shown_fb queued by damage-only commits
  * @vblank_timer: simulated vblank interrupt at the mode's refresh rate
  * @vblank_on: whether the timer should keep firing
@@ -225,6 +232,7 @@ struct virtgpu_output {
 	struct drm_framebuffer *shown_fb;
 	u32 scanout_res_id;
 	struct drm_rect scanout_rect;
+	struct dma_fence *last_flush;
 	struct virtgpu_damage damage;
 
 	struct hrtimer vblank_timer;
@@ -359,6 +367,8 @@ void virtgpu_damage_add(struct virtgpu_output *output,
 /* virtgpu_crtc.c */
 int virtgpu_crtc_init(struct virtgpu_device *vgdev, struct virtgpu_output *output);
 void virtgpu_crtc_stop_vblank(struct virtgpu_output *output);
+void virtgpu_crtc_deliver_event(struct drm_crtc *crtc,
+				struct drm_crtc_state *cs);
 
 /* virtgpu_connector.c */
 int virtgpu_connector_init(struct virtgpu_device *vgdev,

@@ -46,6 +46,38 @@ static void virtgpu_commit_wait_host(struct drm_atomic_state *state)
 	}
 }
 
+/*
+ * Deliver the commit's page-flip events once the host has read the
+ * framebuffers they replace (the previous flushes): from then on the
+ * client may draw into those while the host copies the new ones.
+ */
+static void virtgpu_commit_deliver_events(struct drm_atomic_state *state)
+{
+	struct drm_crtc_state *new;
+	struct drm_plane_state *ps;
+	struct virtgpu_output *output;
+	struct drm_crtc *crtc;
+	struct dma_fence *f;
+	int i;
+
+	for_each_new_crtc_in_state(state, crtc, new, i) {
+		output = crtc_to_virtgpu_output(crtc);
+		ps = drm_atomic_get_new_plane_state(state, &output->primary);
+		f = ps ? to_virtgpu_plane_state(ps)->prev_flush : NULL;
+		if (f && !dma_fence_wait_timeout(f, false,
+						 VIRTGPU_DISPLAY_TIMEOUT))
+			drm_err_ratelimited(state->dev,
+					    "host did not release a frame in %u ms\n",
+					    jiffies_to_msecs(VIRTGPU_DISPLAY_TIMEOUT));
+		virtgpu_crtc_deliver_event(crtc, new);
+	}
+}
+
+/*
+ * Pipelined: the events go out when the host has the previous frames,
+ * then the commit waits for its own; the next commit queues its commands
+ * after that (hw_done), while its client is already drawing.
+ */
 static void virtgpu_commit_tail(struct drm_atomic_state *state)
 {
 	struct drm_device *dev = state->dev;
@@ -56,12 +88,13 @@ static void virtgpu_commit_tail(struct drm_atomic_state *state)
 					DRM_PLANE_COMMIT_ACTIVE_ONLY);
 	/* One notification for every command of the commit. */
 	virtgpu_hw_kick(to_virtgpu_device(dev)->hw);
+	virtgpu_commit_deliver_events(state);
 	virtgpu_commit_wait_host(state);
 	drm_atomic_helper_commit_hw_done(state);
 	/*
-	 * Every CRTC of the commit has an event, sent at the next simulated
-	 * vblank; waiting for those tolerates a host that starves our timer
-	 * better than the 100 ms vblank-count wait would.
+	 * Every CRTC of the commit has an event, sent at a simulated vblank;
+	 * waiting for those tolerates a host that starves our timer better
+	 * than the 100 ms vblank-count wait would.
 	 */
 	drm_atomic_helper_wait_for_flip_done(dev, state);
 	/*
@@ -181,6 +214,8 @@ void virtgpu_kms_fini(struct virtgpu_device *vgdev)
 			virtgpu_crtc_stop_vblank(&vgdev->outputs[i]);
 			virtgpu_damage_fini(&vgdev->outputs[i]);
 		}
+		dma_fence_put(vgdev->outputs[i].last_flush);
+		vgdev->outputs[i].last_flush = NULL;
 		virtgpu_bo_put_kernel(vgdev->outputs[i].cursor,
 				      &vgdev->outputs[i].cursor_map);
 		vgdev->outputs[i].cursor = NULL;

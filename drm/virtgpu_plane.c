@@ -8,7 +8,10 @@
  * A commit that only declares damage instead queues it for the damage
  * worker (virtgpu_damage.c) and waits for nothing.
  * Every command comes from the plane state's pool, filled at atomic_check,
- * so the commit tail never allocates. Before the update runs, prepare_fb
+ * so the commit tail never allocates. The commit's page-flip event waits
+ * for the host to have read the framebuffer being replaced (the previous
+ * flush), not the new one: a client draws its next frame while the host
+ * copies this one. Before the update runs, prepare_fb
  * has the framebuffer's fences (implicit sync: a client's rendering) in
  * the plane state, which the commit waits for. RGB565 and C8 framebuffers
  * are converted into their XRGB8888 shadow first; C8 takes its colours
@@ -72,6 +75,7 @@ void virtgpu_plane_destroy_state(struct drm_plane *plane,
 
 	virtgpu_cmds_release(&vps->cmds);
 	virtgpu_fence_put(vps->fence);
+	dma_fence_put(vps->prev_flush);
 	__drm_gem_destroy_shadow_plane_state(&vps->base);
 	kfree(vps);
 }
@@ -265,6 +269,8 @@ static void virtgpu_primary_show(struct virtgpu_output *output,
 					    0, 0);
 		output->scanout_res_id = 0;
 		output->shown_fb = NULL;
+		vps->prev_flush = output->last_flush;
+		output->last_flush = NULL;
 		return;
 	}
 	vfb = to_virtgpu_framebuffer(fb);
@@ -288,11 +294,13 @@ static void virtgpu_primary_show(struct virtgpu_output *output,
 		output->scanout_rect = src;
 	}
 	output->shown_fb = fb;
-	if (damaged) {
-		virtgpu_res_flush(hw, &vps->cmds, vfb->res_id, damage.x1,
-				  damage.y1, drm_rect_width(&damage),
-				  drm_rect_height(&damage), vps->fence);
+	if (damaged &&
+	    !virtgpu_res_flush(hw, &vps->cmds, vfb->res_id, damage.x1,
+			       damage.y1, drm_rect_width(&damage),
+			       drm_rect_height(&damage), vps->fence)) {
 		vps->fence_queued = true;
+		vps->prev_flush = output->last_flush;
+		output->last_flush = dma_fence_get(virtgpu_fence_dma(vps->fence));
 	}
 }
 

@@ -18,6 +18,9 @@
  *   damage-sync the same as blocking commits without an event (what a client that only
  *               declares damage does): the call's latency is what it waits
  *   dirtyfb     the same region updates through the legacy DRM_IOCTL_MODE_DIRTYFB
+ *   multi       full-frame updates (as full) on every connected output at once, each
+ *               output in WxH with its own two buffers, flipped as soon as its previous
+ *               flip's event came: how many outputs the driver keeps at their refresh
  *
  * Every figure is one line "bench <name> <value> <unit>" on stdout; lines starting with '#'
  * are commentary. Commits are nonblocking with DRM_MODE_PAGE_FLIP_EVENT where a test waits
@@ -36,7 +39,8 @@
  * ioctl to event read) and T_latency_p95_ms, T_interval_p50_ms (median between the events'
  * kernel timestamps), T_paced; full_write_ms (CPU writing 8 MB), full_upload_MBps; for
  * b2b T_busy_per_*; dirtyfb_ioctl_ms and for damage-sync and dirtyfb T_call_p50_ms and
- * T_call_p99_ms. Plus kms, mode_*, vblank (drmCrtcGetSequence works),
+ * T_call_p99_ms; multi_outputs, multi_fps (per output, mean), multi_fps_min (the slowest
+ * output), multi_interval_p50_ms and multi_paced over all outputs, multi_cpu_ms. Plus kms, mode_*, vblank (drmCrtcGetSequence works),
  * damage_clips_prop, *_supported.
  *
  * Exit status: 0 done, 1 error, 3 (KMS_EXIT_NO_KMS) the device has no KMS output to test.
@@ -599,10 +603,171 @@ static void test_dirtyfb(struct bench *b)
 	free(call.v);
 }
 
+#define MAX_HEADS 16
+
+/* One output of the multi test. */
+struct head {
+	struct bench *b;
+	struct kms_output out;
+	drmModeModeInfo mode;
+	struct kms_dumb buf[2];
+	int front;
+	bool pending;
+	long frames;
+	double prev_ts;
+	struct samples iv;
+};
+
+static void head_handler(int fd, unsigned int seq, unsigned int sec, unsigned int usec,
+			 unsigned int crtc_id, void *data)
+{
+	struct head *h = data;
+	double ts = sec * 1e3 + usec / 1e3;
+
+	(void)fd;
+	(void)seq;
+	(void)crtc_id;
+	if (h->frames)
+		add(&h->iv, ts - h->prev_ts);
+	h->prev_ts = ts;
+	h->frames++;
+	h->pending = false;
+	h->b->got_event = true;
+}
+
+/* Modeset every head in one commit, each showing its buffer 0. */
+static void heads_modeset(struct bench *b, struct head *heads, int n)
+{
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+	uint32_t blobs[MAX_HEADS];
+
+	for (int i = 0; i < n; i++) {
+		struct head *h = &heads[i];
+		uint32_t w = h->mode.hdisplay, hh = h->mode.vdisplay;
+		const char *geo[] = { "SRC_W", "SRC_H", "CRTC_W", "CRTC_H" };
+		uint64_t val[] = { (uint64_t)w << 16, (uint64_t)hh << 16, w, hh };
+
+		if (drmModeCreatePropertyBlob(b->fd, &h->mode, sizeof(h->mode), &blobs[i]))
+			die("mode blob: %s", strerror(errno));
+		drmModeAtomicAddProperty(req, h->out.connector_id,
+					 kms_prop(b->fd, h->out.connector_id,
+						  DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID", NULL),
+					 h->out.crtc_id);
+		drmModeAtomicAddProperty(req, h->out.crtc_id,
+					 kms_prop(b->fd, h->out.crtc_id, DRM_MODE_OBJECT_CRTC,
+						  "MODE_ID", NULL), blobs[i]);
+		drmModeAtomicAddProperty(req, h->out.crtc_id,
+					 kms_prop(b->fd, h->out.crtc_id, DRM_MODE_OBJECT_CRTC,
+						  "ACTIVE", NULL), 1);
+		drmModeAtomicAddProperty(req, h->out.primary_id, b->p_fb, h->buf[0].fb_id);
+		drmModeAtomicAddProperty(req, h->out.primary_id, b->p_crtc, h->out.crtc_id);
+		for (size_t g = 0; g < 4; g++)
+			drmModeAtomicAddProperty(req, h->out.primary_id,
+						 kms_prop(b->fd, h->out.primary_id,
+							  DRM_MODE_OBJECT_PLANE, geo[g], NULL),
+						 val[g]);
+	}
+	if (drmModeAtomicCommit(b->fd, req, DRM_MODE_ATOMIC_ALLOW_MODESET, NULL))
+		die("modeset of %d outputs: %s", n, strerror(errno));
+	drmModeAtomicFree(req);
+	for (int i = 0; i < n; i++)
+		drmModeDestroyPropertyBlob(b->fd, blobs[i]);
+}
+
+static void head_flip(struct bench *b, struct head *h)
+{
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+
+	write_frame(&h->buf[!h->front], h->frames);
+	drmModeAtomicAddProperty(req, h->out.primary_id, b->p_fb, h->buf[!h->front].fb_id);
+	drmModeAtomicAddProperty(req, h->out.primary_id, b->p_crtc, h->out.crtc_id);
+	if (drmModeAtomicCommit(b->fd, req, DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT,
+				h))
+		die("flip on CRTC %u: %s", h->out.crtc_id, strerror(errno));
+	drmModeAtomicFree(req);
+	h->front = !h->front;
+	h->pending = true;
+}
+
+static void test_multi(struct bench *b)
+{
+	drmEventContext ev = { .version = 3, .page_flip_handler2 = head_handler };
+	struct kms_output outs[MAX_HEADS];
+	struct head heads[MAX_HEADS] = { 0 };
+	struct samples iv = { 0 };
+	double start, t, fps, fps_min = 1e9, fps_sum = 0;
+	struct cpu_mark cpu;
+	const char *why;
+	long frames = 0;
+	int n;
+
+	if (kms_find_outputs(b->fd, outs, MAX_HEADS, &n, &why))
+		die("multi: %s", why);
+	for (int i = 0; i < n; i++) {
+		struct head *h = &heads[i];
+
+		h->b = b;
+		h->out = outs[i];
+		if (!h->out.primary_id)
+			die("no primary plane for CRTC %u", h->out.crtc_id);
+		if (!kms_find_mode(b->fd, h->out.connector_id, b->mode.hdisplay,
+				   b->mode.vdisplay, &h->mode))
+			h->mode = b->mode;
+		for (int k = 0; k < 2; k++) {
+			int ret = kms_dumb_create(b->fd, &h->buf[k], h->mode.hdisplay,
+						  h->mode.vdisplay, DRM_FORMAT_XRGB8888);
+
+			if (ret)
+				die("dumb buffer: %s", strerror(-ret));
+		}
+	}
+	heads_modeset(b, heads, n);
+	fig("multi_outputs", n, "outputs");
+	start = now_ms();
+	cpu_start(&cpu);
+	while (now_ms() - start < b->seconds * 1000) {
+		struct pollfd pfd = { .fd = b->fd, .events = POLLIN };
+
+		for (int i = 0; i < n; i++)
+			if (!heads[i].pending)
+				head_flip(b, &heads[i]);
+		if (poll(&pfd, 1, EVENT_TIMEOUT_MS) <= 0)
+			die("multi: no page-flip event within %d ms", EVENT_TIMEOUT_MS);
+		drmHandleEvent(b->fd, &ev);
+	}
+	for (int i = 0; i < n; i++)
+		while (heads[i].pending) {
+			struct pollfd pfd = { .fd = b->fd, .events = POLLIN };
+
+			if (poll(&pfd, 1, EVENT_TIMEOUT_MS) <= 0)
+				die("multi: no page-flip event within %d ms", EVENT_TIMEOUT_MS);
+			drmHandleEvent(b->fd, &ev);
+		}
+	t = now_ms() - start;
+	for (int i = 0; i < n; i++) {
+		fps = heads[i].frames * 1000.0 / t;
+		fps_sum += fps;
+		fps_min = fps < fps_min ? fps : fps_min;
+		frames += heads[i].frames;
+		for (size_t k = 0; k < heads[i].iv.n; k++)
+			add(&iv, heads[i].iv.v[k]);
+		free(heads[i].iv.v);
+	}
+	fig("multi_fps", fps_sum / n, "frames/s");
+	fig("multi_fps_min", fps_min, "frames/s");
+	fig("multi_cpu_ms", cpu_ms_per(&cpu, frames), "ms");
+	fig("multi_interval_p50_ms", pct(&iv, 50), "ms");
+	fig("multi_paced", paced(&iv, b->period_ms), "bool");
+	free(iv.v);
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < 2; k++)
+			kms_dumb_destroy(b->fd, &heads[i].buf[k]);
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: kmsbench [-d DEVICE] [-m WxH] [-t SECONDS] [-n MAX] "
-		"[-T flip,full,full-b2b,damage,damage-b2b,damage-sync,dirtyfb]\n");
+		"[-T flip,full,full-b2b,damage,damage-b2b,damage-sync,dirtyfb,multi]\n");
 	exit(2);
 }
 
@@ -686,6 +851,8 @@ int main(int argc, char **argv)
 		test_damage_sync(&b);
 	if (wanted(tests, "dirtyfb"))
 		test_dirtyfb(&b);
+	if (wanted(tests, "multi"))
+		test_multi(&b);
 	printf("# done\n");
 	for (int i = 0; i < 2; i++)
 		kms_dumb_destroy(b.fd, &b.buf[i]);

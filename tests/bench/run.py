@@ -3,7 +3,8 @@
 
   tests/bench/run.py [--suite kms|3d] [--kernels newest|all|6.1,6.12|KVER]
                      [--drivers ours,intree] [--seconds 5] [--mode 1920x1080]
-                     [--tests flip,full,...] [--repeat N] [--host-cpu] [--out DIR]
+                     [--tests flip,full,...] [--outputs N] [--repeat N] [--host-cpu]
+                     [--out DIR]
 
 --suite 3d (ours and intree only) boots virtio-gpu-gl-pci with QEMU's GL display on Xvfb and
 runs tests/guest/bench-3d.sh: tests/bench/build/gpubench (EXECBUFFER round trips with a fence
@@ -90,7 +91,8 @@ def run_one(kernel, driver, a, results):
         script += f' load={v["load"]}'
     if a.host_cpu:
         script += ' hostcpu=1'
-    devices = [f'virtio-gpu-pci,xres={w},yres={h}'] if v['vga'] == 'none' else []
+    heads = f',max_outputs={a.outputs}' if a.outputs > 1 else ''
+    devices = [f'virtio-gpu-pci,xres={w},yres={h}{heads}'] if v['vga'] == 'none' else []
     s = vmrun.run(kernel=kernel, devices=devices, vga=v['vga'], driver=v['driver'],
                   script=script, results=results, label='bench',
                   append=v.get('append', ''), timeout=180 + 10 * a.seconds,
@@ -170,7 +172,9 @@ def main():
                    help='comma list of ' + ', '.join(VARIANTS) + ' (default ours,intree)')
     p.add_argument('--seconds', type=int, default=5, help='per benchmark (default 5)')
     p.add_argument('--mode', default='1920x1080', help='WxH, also the device xres/yres')
-    p.add_argument('--tests', help='kmsbench -T list (default: all)')
+    p.add_argument('--tests', help='kmsbench -T list (default: all but multi)')
+    p.add_argument('--outputs', type=int, default=1,
+                   help='virtio-gpu scanouts (max_outputs), for kmsbench -T multi')
     p.add_argument('--vgamem', type=int,
                    help='std VGA video memory in MB (QEMU default 16: bochs then has no '
                         'room for two 1920x1080 buffers)')

@@ -91,61 +91,74 @@ static void find_planes(int fd, struct kms_output *out)
 	drmModeFreePlaneResources(pr);
 }
 
-int kms_find_output(int fd, struct kms_output *out, const char **why)
+int kms_find_outputs(int fd, struct kms_output *outs, int max, int *count, const char **why)
 {
 	drmModeRes *res = drmModeGetResources(fd);
-	int ret = KMS_EXIT_NO_KMS;
+	uint32_t used = 0;
+	int n = 0;
 
-	memset(out, 0, sizeof(*out));
+	*count = 0;
 	if (!res) {
 		*why = "no KMS resources (DRM_IOCTL_MODE_GETRESOURCES failed)";
-		return ret;
+		return KMS_EXIT_NO_KMS;
 	}
 	*why = res->count_crtcs == 0 ? "the device exposes no CRTC" :
 	       res->count_connectors == 0 ? "the device exposes no connector" :
 	       "no connected connector with a usable CRTC";
-	for (int i = 0; i < res->count_connectors && ret; i++) {
+	for (int i = 0; i < res->count_connectors && n < max; i++) {
 		drmModeConnector *c = drmModeGetConnector(fd, res->connectors[i]);
+		struct kms_output *out = &outs[n];
+		bool found = false;
 
 		if (!c)
 			continue;
-		if (c->connection == DRM_MODE_CONNECTED && res->count_crtcs > 0) {
-			for (int e = 0; e < c->count_encoders && ret; e++) {
-				drmModeEncoder *enc = drmModeGetEncoder(fd, c->encoders[e]);
+		memset(out, 0, sizeof(*out));
+		for (int e = 0; c->connection == DRM_MODE_CONNECTED && e < c->count_encoders &&
+		     !found; e++) {
+			drmModeEncoder *enc = drmModeGetEncoder(fd, c->encoders[e]);
 
-				for (int k = 0; enc && k < res->count_crtcs; k++) {
-					if (!(enc->possible_crtcs & (1u << k)))
-						continue;
-					out->connector_id = c->connector_id;
-					out->crtc_id = res->crtcs[k];
-					out->crtc_index = k;
-					snprintf(out->connector_name, sizeof(out->connector_name),
-						 "%s-%u",
-						 drmModeGetConnectorTypeName(c->connector_type) ?: "?",
-						 c->connector_type_id);
-					ret = 0;
+			for (int k = 0; enc && k < res->count_crtcs && k < 32; k++) {
+				if (!(enc->possible_crtcs & (1u << k)) || (used & (1u << k)))
+					continue;
+				used |= 1u << k;
+				out->connector_id = c->connector_id;
+				out->crtc_id = res->crtcs[k];
+				out->crtc_index = k;
+				snprintf(out->connector_name, sizeof(out->connector_name), "%s-%u",
+					 drmModeGetConnectorTypeName(c->connector_type) ?: "?",
+					 c->connector_type_id);
+				found = true;
+				break;
+			}
+			drmModeFreeEncoder(enc);
+		}
+		for (int m = 0; found && m < c->count_modes; m++) {
+			if (m == 0 || (c->modes[m].type & DRM_MODE_TYPE_PREFERRED)) {
+				out->preferred = c->modes[m];
+				if (m)
 					break;
-				}
-				drmModeFreeEncoder(enc);
-			}
-			for (int m = 0; !ret && m < c->count_modes; m++) {
-				if (m == 0 || (c->modes[m].type & DRM_MODE_TYPE_PREFERRED)) {
-					out->preferred = c->modes[m];
-					if (m)
-						break;
-				}
-			}
-			if (!ret && c->count_modes == 0) {
-				*why = "the connected connector has no modes";
-				ret = KMS_EXIT_NO_KMS;
 			}
 		}
+		if (found && c->count_modes == 0) {
+			*why = "the connected connector has no modes";
+			found = false;
+		}
 		drmModeFreeConnector(c);
+		if (found) {
+			find_planes(fd, out);
+			n++;
+		}
 	}
 	drmModeFreeResources(res);
-	if (!ret)
-		find_planes(fd, out);
-	return ret;
+	*count = n;
+	return n ? 0 : KMS_EXIT_NO_KMS;
+}
+
+int kms_find_output(int fd, struct kms_output *out, const char **why)
+{
+	int n;
+
+	return kms_find_outputs(fd, out, 1, &n, why);
 }
 
 double kms_mode_refresh(const drmModeModeInfo *m)
