@@ -139,8 +139,7 @@ out:
 }
 
 /* Legacy cursor moves: same image, new position, no vblank wait. */
-static int virtgpu_cursor_atomic_async_check(struct drm_plane *plane,
-					     struct drm_atomic_state *state)
+static int virtgpu_cursor_atomic_async_check(VIRTGPU_ASYNC_CHECK_PARAMS)
 {
 	struct drm_plane_state *new = drm_atomic_get_new_plane_state(state, plane);
 	struct drm_plane_state *cur = plane->state;

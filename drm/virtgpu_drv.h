@@ -338,6 +338,7 @@ int virtgpu_execbuffer_ioctl(struct drm_device *dev, void *data,
 /* virtgpu_fb.c */
 struct drm_framebuffer *virtgpu_fb_create(struct drm_device *dev,
 					  struct drm_file *file,
+					  VIRTGPU_FB_CREATE_INFO
 					  const struct drm_mode_fb_cmd2 *cmd);
 int virtgpu_fb_prepare(struct virtgpu_device *vgdev, struct drm_framebuffer *fb);
 u64 virtgpu_fb_update_shadow(struct drm_framebuffer *fb,

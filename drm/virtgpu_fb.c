@@ -50,6 +50,7 @@ static const struct drm_framebuffer_funcs virtgpu_fb_funcs = {
 
 struct drm_framebuffer *virtgpu_fb_create(struct drm_device *dev,
 					  struct drm_file *file,
+					  VIRTGPU_FB_CREATE_INFO
 					  const struct drm_mode_fb_cmd2 *cmd)
 {
 	struct virtgpu_framebuffer *vfb;
@@ -75,8 +76,7 @@ struct drm_framebuffer *virtgpu_fb_create(struct drm_device *dev,
 	if (!vfb)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&vfb->lock);
-	ret = drm_gem_fb_init_with_funcs(dev, &vfb->base, file, cmd,
-					 &virtgpu_fb_funcs);
+	ret = virtgpu_gem_fb_init(dev, &vfb->base, file, cmd, &virtgpu_fb_funcs);
 	if (ret) {
 		mutex_destroy(&vfb->lock);
 		kfree(vfb);

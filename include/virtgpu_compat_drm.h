@@ -28,49 +28,45 @@
 /*
  * The same kernels hand .fb_create the format info the core looked up, and
  * drm_gem_fb_init_with_funcs() wants it too. VIRTGPU_FB_CREATE_INFO is the
- * extra parameter of an .fb_create callback (nothing before). virtgpu_fb.c's
- * virtgpu_fb_create() keeps the three-parameter spelling: the function-like
- * macro gives its declaration and definition the fourth (unused) one, while
- * virtgpu_kms.c's ".fb_create = virtgpu_fb_create" is no call and stays the
- * function's name.
+ * extra parameter of an .fb_create callback (nothing before), written
+ * before the command; VIRTGPU_FB_CREATE_INFO_ARG passes it on.
  */
 #ifdef VIRTGPU_HAVE_FB_CREATE_FORMAT_INFO
 #define VIRTGPU_FB_CREATE_INFO const struct drm_format_info *info,
 #define VIRTGPU_FB_CREATE_INFO_ARG info,
-#define virtgpu_fb_create(dev, file, cmd) \
-	virtgpu_fb_create(dev, file, VIRTGPU_FB_CREATE_INFO cmd)
 #else
 #define VIRTGPU_FB_CREATE_INFO
 #define VIRTGPU_FB_CREATE_INFO_ARG
 #endif
-#ifdef VIRTGPU_HAVE_DRM_GEM_FB_INIT_FORMAT_INFO
+
+/* drm_gem_fb_init_with_funcs(), with the format info where it takes one. */
 static inline int
 virtgpu_gem_fb_init(struct drm_device *dev, struct drm_framebuffer *fb,
 		    struct drm_file *file, const struct drm_mode_fb_cmd2 *cmd,
 		    const struct drm_framebuffer_funcs *funcs)
 {
+#ifdef VIRTGPU_HAVE_DRM_GEM_FB_INIT_FORMAT_INFO
 	const struct drm_format_info *info =
 		drm_get_format_info(dev, cmd->pixel_format, cmd->modifier[0]);
 
-	/* The parentheses: the kernel's function, not the macro below. */
-	return (drm_gem_fb_init_with_funcs)(dev, fb, file, info, cmd, funcs);
+	return drm_gem_fb_init_with_funcs(dev, fb, file, info, cmd, funcs);
+#else
+	return drm_gem_fb_init_with_funcs(dev, fb, file, cmd, funcs);
+#endif
 }
 
-#define drm_gem_fb_init_with_funcs(dev, fb, file, cmd, funcs) \
-	virtgpu_gem_fb_init(dev, fb, file, cmd, funcs)
-#endif
-
 /*
- * Later kernels tell atomic_async_check whether the update is a page flip.
- * The cursor's check (virtgpu_cursor.c) only ever sees cursor moves and
- * ignores it: the macro adds the parameter to its definition.
+ * Later kernels tell atomic_async_check whether the update is a page flip:
+ * the parameter list of an atomic_async_check callback.
  */
 #ifdef VIRTGPU_HAVE_PLANE_ASYNC_CHECK_FLIP
-#define virtgpu_cursor_atomic_async_check(plane, state) \
-	virtgpu_cursor_atomic_async_check(plane, state, bool flip)
+#define VIRTGPU_ASYNC_CHECK_PARAMS \
+	struct drm_plane *plane, struct drm_atomic_state *state, bool flip
+#else
+#define VIRTGPU_ASYNC_CHECK_PARAMS \
+	struct drm_plane *plane, struct drm_atomic_state *state
 #endif
 
-/* A connector's mode_valid takes a const mode in later kernels. */
 #ifdef VIRTGPU_HAVE_CONNECTOR_MODE_VALID_CONST
 #define VIRTGPU_CONNECTOR_MODE_CONST const
 #else
