@@ -18,9 +18,10 @@
  *   damage-sync the same as blocking commits without an event (what a client that only
  *               declares damage does): the call's latency is what it waits
  *   dirtyfb     the same region updates through the legacy DRM_IOCTL_MODE_DIRTYFB
- *   multi       full-frame updates (as full) on every connected output at once, each
- *               output in WxH with its own two buffers, flipped as soon as its previous
- *               flip's event came: how many outputs the driver keeps at their refresh
+ *   multi       full-frame updates (as full) on every output at once (connected or not:
+ *               QEMU without a display window reports only the first connected), each
+ *               in WxH with its own two buffers, flipped as soon as its previous flip's
+ *               event came: how many outputs the driver keeps at their refresh
  *
  * Every figure is one line "bench <name> <value> <unit>" on stdout; lines starting with '#'
  * are commentary. Commits are nonblocking with DRM_MODE_PAGE_FLIP_EVENT where a test waits
@@ -701,7 +702,7 @@ static void test_multi(struct bench *b)
 	long frames = 0;
 	int n;
 
-	if (kms_find_outputs(b->fd, outs, MAX_HEADS, &n, &why))
+	if (kms_find_outputs(b->fd, outs, MAX_HEADS, &n, true, &why))
 		die("multi: %s", why);
 	for (int i = 0; i < n; i++) {
 		struct head *h = &heads[i];

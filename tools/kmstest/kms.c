@@ -91,7 +91,8 @@ static void find_planes(int fd, struct kms_output *out)
 	drmModeFreePlaneResources(pr);
 }
 
-int kms_find_outputs(int fd, struct kms_output *outs, int max, int *count, const char **why)
+int kms_find_outputs(int fd, struct kms_output *outs, int max, int *count, bool all,
+		     const char **why)
 {
 	drmModeRes *res = drmModeGetResources(fd);
 	uint32_t used = 0;
@@ -113,7 +114,7 @@ int kms_find_outputs(int fd, struct kms_output *outs, int max, int *count, const
 		if (!c)
 			continue;
 		memset(out, 0, sizeof(*out));
-		for (int e = 0; c->connection == DRM_MODE_CONNECTED && e < c->count_encoders &&
+		for (int e = 0; (all || c->connection == DRM_MODE_CONNECTED) && e < c->count_encoders &&
 		     !found; e++) {
 			drmModeEncoder *enc = drmModeGetEncoder(fd, c->encoders[e]);
 
@@ -139,7 +140,7 @@ int kms_find_outputs(int fd, struct kms_output *outs, int max, int *count, const
 					break;
 			}
 		}
-		if (found && c->count_modes == 0) {
+		if (found && c->count_modes == 0 && !all) {
 			*why = "the connected connector has no modes";
 			found = false;
 		}
@@ -158,7 +159,7 @@ int kms_find_output(int fd, struct kms_output *out, const char **why)
 {
 	int n;
 
-	return kms_find_outputs(fd, out, 1, &n, why);
+	return kms_find_outputs(fd, out, 1, &n, false, why);
 }
 
 double kms_mode_refresh(const drmModeModeInfo *m)

@@ -48,8 +48,12 @@ int kms_open(const char *path);
  * reason in *why when the device has no CRTC/connector/connected output.
  */
 int kms_find_output(int fd, struct kms_output *out, const char **why);
-/* Up to max connected connectors, each with a CRTC of its own; their number in *count. */
-int kms_find_outputs(int fd, struct kms_output *outs, int max, int *count, const char **why);
+/*
+ * Up to max connected connectors (all: disconnected ones too, whose preferred mode may be
+ * empty), each with a CRTC of its own; their number in *count.
+ */
+int kms_find_outputs(int fd, struct kms_output *outs, int max, int *count, bool all,
+		     const char **why);
 /* Property id by name on an object (0 if absent); its current value in *value if not NULL. */
 uint32_t kms_prop(int fd, uint32_t obj, uint32_t type, const char *name, uint64_t *value);
 /* Find a mode WxH in the connector's list (preferring the highest refresh near 60 Hz). */
