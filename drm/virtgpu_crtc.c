@@ -185,14 +185,18 @@ void virtgpu_crtc_deliver_event(struct drm_crtc *crtc,
 	spin_unlock_irq(&crtc->dev->event_lock);
 }
 
-/*
- * Whether the commit only declares damage on @crtc: no event, no modeset
- * or colour change, and its planes keep their framebuffers and rectangles
- * (only the primary plane may be in the commit).
+/**
+ * virtgpu_crtc_damage_only - whether a commit only declares damage on a CRTC
+ * @state: the commit
+ * @crtc: the CRTC
+ * @cs: its new state
+ *
+ * No event, no modeset or colour change, and its planes keep their
+ * framebuffers and rectangles (only the primary plane may be in the
+ * commit). Such a commit completes at once; its damage is queued.
  */
-static bool virtgpu_crtc_damage_only(struct drm_atomic_state *state,
-				     struct drm_crtc *crtc,
-				     struct drm_crtc_state *cs)
+bool virtgpu_crtc_damage_only(struct drm_atomic_state *state,
+			      struct drm_crtc *crtc, struct drm_crtc_state *cs)
 {
 	struct drm_plane_state *old, *new;
 	struct drm_plane *plane;

@@ -370,6 +370,8 @@ int virtgpu_crtc_init(struct virtgpu_device *vgdev, struct virtgpu_output *outpu
 void virtgpu_crtc_stop_vblank(struct virtgpu_output *output);
 void virtgpu_crtc_deliver_event(struct drm_crtc *crtc,
 				struct drm_crtc_state *cs);
+bool virtgpu_crtc_damage_only(struct drm_atomic_state *state,
+			      struct drm_crtc *crtc, struct drm_crtc_state *cs);
 
 /* virtgpu_connector.c */
 int virtgpu_connector_init(struct virtgpu_device *vgdev,
