@@ -23,6 +23,7 @@
 #include "virtgpu_compat_drm.h"
 #include "virtgpu_convert.h"
 #include "virtgpu_hw.h"
+#include "vgpu_vblank.h"
 
 #define VIRTGPU_DRIVER_NAME	"virtio_gpu"	/* userspace keys on it */
 #define VIRTGPU_DRIVER_DESC	"virtio GPU (virtgpu)"
@@ -206,9 +207,7 @@ struct virtgpu_damage {
  * @scanout_res_id: resource the host shows (0: none)
  * @scanout_rect: its source rectangle
  * @damage: damage of @shown_fb queued by damage-only commits
- * @vblank_timer: simulated vblank interrupt at the mode's refresh rate
- * @vblank_on: whether the timer should keep firing
- * @vblank_period: frame duration of the current mode
+ * @vblank: simulated vblank interrupt at the mode's refresh rate
  * @cursor: the 64x64 object cursor images are copied into, or NULL
  * @cursor_map: its kernel mapping
  * @palette: C8 colours (XRGB8888) from the CRTC's gamma LUT
@@ -227,9 +226,7 @@ struct virtgpu_output {
 	struct drm_rect scanout_rect;
 	struct virtgpu_damage damage;
 
-	struct hrtimer vblank_timer;
-	bool vblank_on;
-	ktime_t vblank_period;
+	struct vgpu_vblank vblank;
 
 	struct virtgpu_bo *cursor;
 	struct iosys_map cursor_map;
