@@ -18,6 +18,7 @@
 
 #include "qemuvga_modes.h"
 #include "qemuvga_svga.h"
+#include "vgpu_vblank.h"
 #include "virtgpu_compat_drm.h"
 
 #define QEMUVGA_NAME		"qemuvga"
@@ -56,7 +57,20 @@ struct qemuvga_device {
 	struct drm_crtc crtc;
 	struct drm_encoder encoder;
 	struct drm_connector connector;
+	struct vgpu_vblank vblank;	/* simulated, at the mode's refresh */
 };
+
+/* A CRTC state that knows whether its commit only declares damage. */
+struct qemuvga_crtc_state {
+	struct drm_crtc_state base;
+	bool damage_only;
+};
+
+static inline struct qemuvga_crtc_state *
+to_qemuvga_crtc_state(struct drm_crtc_state *state)
+{
+	return container_of(state, struct qemuvga_crtc_state, base);
+}
 
 static inline struct qemuvga_device *to_qemuvga_device(struct drm_device *dev)
 {
@@ -75,5 +89,6 @@ const char *qemuvga_model_name(enum qemuvga_model model);
 
 /* qemuvga_kms.c */
 int qemuvga_kms_init(struct qemuvga_device *qdev);
+void qemuvga_kms_fini(struct qemuvga_device *qdev);
 
 #endif /* QEMUVGA_DRV_H */
