@@ -84,6 +84,8 @@ void qemuvga_hw_set_mode(struct qemuvga_device *qdev, u32 width, u32 height);
 void qemuvga_hw_blank(struct qemuvga_device *qdev, bool blank);
 void qemuvga_hw_update(struct qemuvga_device *qdev, const struct drm_rect *rects,
 		       unsigned int count);
+void qemuvga_hw_panic_update(struct qemuvga_device *qdev,
+			     const struct drm_rect *rect);
 int qemuvga_hw_read_edid(struct qemuvga_device *qdev, u8 *buf, size_t len);
 const char *qemuvga_model_name(enum qemuvga_model model);
 

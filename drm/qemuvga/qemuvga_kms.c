@@ -116,10 +116,47 @@ static void qemuvga_plane_atomic_update(struct drm_plane *plane,
 	drm_dev_exit(idx);
 }
 
+#ifdef VIRTGPU_PANIC_HOOKS
+/*
+ * drm_panic (6.10+) draws straight into VRAM, which holds the shown image
+ * at offset 0 with the mode's size and pitch: the plane covers the CRTC.
+ * Called with the plane state stable (drm_panic's lock).
+ */
+static int qemuvga_plane_get_scanout_buffer(struct drm_plane *plane,
+					    struct drm_scanout_buffer *sb)
+{
+	struct qemuvga_device *qdev = to_qemuvga_device(plane->dev);
+	struct drm_plane_state *state = plane->state;
+
+	if (!state || !state->fb || !state->visible || !state->crtc)
+		return -ENODEV;
+	sb->format = drm_format_info(DRM_FORMAT_XRGB8888);
+	iosys_map_set_vaddr_iomem(&sb->map[0], qdev->vram);
+	sb->pitch[0] = qdev->pitch;
+	sb->width = drm_rect_width(&state->dst);
+	sb->height = drm_rect_height(&state->dst);
+	return 0;
+}
+
+/* VBE: QEMU dirty-tracks VRAM by itself. SVGA FIFO: one full-screen update. */
+static void qemuvga_plane_panic_flush(struct drm_plane *plane)
+{
+	struct qemuvga_device *qdev = to_qemuvga_device(plane->dev);
+	struct drm_plane_state *state = plane->state;
+
+	if (qdev->path == QEMUVGA_PATH_SVGA_FIFO && state && state->visible)
+		qemuvga_hw_panic_update(qdev, &state->dst);
+}
+#endif
+
 static const struct drm_plane_helper_funcs qemuvga_plane_helper_funcs = {
 	DRM_GEM_SHADOW_PLANE_HELPER_FUNCS,
 	.atomic_check = qemuvga_plane_atomic_check,
 	.atomic_update = qemuvga_plane_atomic_update,
+#ifdef VIRTGPU_PANIC_HOOKS
+	.get_scanout_buffer = qemuvga_plane_get_scanout_buffer,
+	.panic_flush = qemuvga_plane_panic_flush,
+#endif
 };
 
 static const struct drm_plane_funcs qemuvga_plane_funcs = {
