@@ -18,6 +18,9 @@
  *   damage-sync the same as blocking commits without an event (what a client that only
  *               declares damage does): the call's latency is what it waits
  *   dirtyfb     the same region updates through the legacy DRM_IOCTL_MODE_DIRTYFB
+ *   wait        drmWaitVBlank for the next vblank, one after another (not in the default
+ *               list): wait_rate, wait_vblanks_per_wait, wait_interval_p50_ms and
+ *               wait_paced from the replies' timestamps
  *
  * Every figure is one line "bench <name> <value> <unit>" on stdout; lines starting with '#'
  * are commentary. Commits are nonblocking with DRM_MODE_PAGE_FLIP_EVENT where a test waits
@@ -386,6 +389,47 @@ static void test_flip(struct bench *b)
 	free(iv.v);
 }
 
+/* drmWaitVBlank(RELATIVE, 1) in a loop: the reply's sequence and timestamp per wait. */
+static void test_wait(struct bench *b)
+{
+	struct samples lat = { 0 }, iv = { 0 };
+	double start = now_ms(), prev_ts = 0, ts, t0;
+	unsigned int seq0 = 0, seq = 0;
+	long n = 0;
+
+	while (time_left(b, start, n)) {
+		drmVBlank vbl = { 0 };
+
+		vbl.request.type = DRM_VBLANK_RELATIVE |
+			((b->out.crtc_index << DRM_VBLANK_HIGH_CRTC_SHIFT) &
+			 DRM_VBLANK_HIGH_CRTC_MASK);
+		vbl.request.sequence = 1;
+		t0 = now_ms();
+		if (drmWaitVBlank(b->fd, &vbl)) {
+			printf("# wait: drmWaitVBlank: %s\n", strerror(errno));
+			fig("wait_supported", 0, "bool");
+			free(lat.v);
+			free(iv.v);
+			return;
+		}
+		add(&lat, now_ms() - t0);
+		ts = vbl.reply.tval_sec * 1000.0 + vbl.reply.tval_usec / 1000.0;
+		seq = vbl.reply.sequence;
+		if (n == 0)
+			seq0 = seq;
+		else
+			add(&iv, ts - prev_ts);
+		prev_ts = ts;
+		n++;
+	}
+	fig("wait_supported", 1, "bool");
+	fig("wait_rate", n * 1000.0 / (now_ms() - start), "waits/s");
+	fig("wait_vblanks_per_wait", n > 1 ? (double)(seq - seq0) / (n - 1) : 0, "vblanks");
+	report_events("wait", b, &lat, &iv);
+	free(lat.v);
+	free(iv.v);
+}
+
 static void test_full(struct bench *b)
 {
 	struct samples lat = { 0 }, iv = { 0 }, wr = { 0 };
@@ -602,7 +646,7 @@ static void test_dirtyfb(struct bench *b)
 static void usage(void)
 {
 	fprintf(stderr, "usage: kmsbench [-d DEVICE] [-m WxH] [-t SECONDS] [-n MAX] "
-		"[-T flip,full,full-b2b,damage,damage-b2b,damage-sync,dirtyfb]\n");
+		"[-T flip,full,full-b2b,damage,damage-b2b,damage-sync,dirtyfb,wait]\n");
 	exit(2);
 }
 
@@ -686,6 +730,8 @@ int main(int argc, char **argv)
 		test_damage_sync(&b);
 	if (wanted(tests, "dirtyfb"))
 		test_dirtyfb(&b);
+	if (wanted(tests, "wait"))
+		test_wait(&b);
 	printf("# done\n");
 	for (int i = 0; i < 2; i++)
 		kms_dumb_destroy(b.fd, &b.buf[i]);
