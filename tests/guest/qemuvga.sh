@@ -9,9 +9,10 @@
 # (intree: the in-tree bochs and virtio_gpu play the two parts).
 #
 # Arguments (KEY=VALUE words):
-#   cases=C,...      bind (always first), handover, modes, damage, fifo, igt, rebind,
+#   cases=C,...      bind (always first), handover, modes, damage, vblank, fifo, igt, rebind,
 #                    modeset0, reload, virtio; default bind,modes,damage,rebind,modeset0,
 #                    reload, or virtio on a virtio device
+#   burst=N          damage: one-tile calls of each burst (default 60)
 #   modes=WxH,...    modes of the modes case (default 1024x768,800x600; must be listed by the
 #                    connector); the first one is used by every other display check
 #   preferred=WxH    bind: the connector's preferred mode must be this (EDID xres/yres)
@@ -24,7 +25,8 @@
 # it with vmware_fifo=1 (SVGA FIFO path: the screen changes only through SVGA_CMD_UPDATE) and
 # repeats modes and damage (ours on vmware only); reload uses the module's default.
 # RESULT names: device, bind, drm-name, preferred-mode, handover, show-WxH, damage-clips,
-# damage-dirtyfb, fifo-show-WxH, fifo-damage-*, igt binaries + igt-total, rebind-display,
+# damage-dirtyfb, damage-burst, damage-dirtyfb-burst (+ -returns), flip-paced, vblank-wait,
+# damage-no-wait, fifo-show-WxH, fifo-damage-*, igt binaries + igt-total, rebind-display,
 # modeset0-binds-nothing, reload-cycles, reload-display, intree-not-loaded, ppmcmp-detects-1px,
 # and on virtio-vga: other-binds-nothing, forced-bind-refused, virtio-owns, virtio-display-*.
 # Screens: NAME.png in the results; on a FAIL also NAME.expected.ppm, .diff.png, .cmp.txt.
@@ -33,10 +35,11 @@ set -u
 
 PPMCMP=$VIRTGPU_TREE/tools/kmstest/ppmcmp.py
 
-cases='' modes=1024x768,800x600 preferred='' cycles=3 igt='' settle=4 perturb=''
+cases='' modes=1024x768,800x600 preferred='' cycles=3 igt='' settle=4 perturb='' burst=60
+burst_max_us=5000
 for kv in "$@"; do
 	case $kv in
-	cases=* | modes=* | preferred=* | cycles=* | igt=* | settle=* | perturb=*)
+	cases=* | modes=* | preferred=* | cycles=* | igt=* | settle=* | perturb=* | burst=*)
 		eval "${kv%%=*}=\${kv#*=}" ;;
 	*) echo "qemuvga.sh: unknown argument $kv" >&2; exit 2 ;;
 	esac
@@ -301,6 +304,80 @@ case_modes() {
 case_damage() {
 	damage "${1-}damage-clips"
 	damage "${1-}damage-dirtyfb" --dirtyfb
+	burst "${1-}damage-burst"
+	burst "${1-}damage-dirtyfb-burst" --dirtyfb
+}
+
+# burst NAME [--dirtyfb]: damage with $burst one-tile calls back to back (blocking commits
+# without an event, or DIRTYFB): the last pixels of every tile on screen (NAME), and the median
+# call under $burst_max_us (NAME-returns): a damage-only commit must not wait for a vblank,
+# which would take it a refresh period (13-17 ms) per call.
+burst() {
+	_bname=$1
+	shift
+	damage "$_bname" --burst "$burst" "$@"
+	_b=$(sed -n 's/^burst: //p' "$work/tool.log")
+	_med=$(echo "$_b" | sed -n 's/.*median \([0-9]*\) us.*/\1/p')
+	if [ -z "$_med" ]; then
+		fail "$_bname-returns" "no burst figures from vgpu-kmstest"
+	elif [ "$_med" -lt "$burst_max_us" ]; then
+		pass "$_bname-returns" "$_b (median under $burst_max_us us)"
+	else
+		fail "$_bname-returns" "$_b: median not under $burst_max_us us"
+	fi
+}
+
+# bench_fig NAME: one kmsbench figure of $work/kmsbench.out; bench_true NAME: it is 1.
+bench_fig() { awk -v n="$1" '$1 == "bench" && $2 == n { print $3 }' "$work/kmsbench.out"; }
+bench_true() { awk -v v="$(bench_fig "$1")" 'BEGIN { exit !(v != "" && v + 0 == 1) }'; }
+
+# vblank: kmsbench (tests/bench) on the first mode. flip-paced: page-flip events at the
+# mode's refresh (every interval on a multiple of the period, the rate not above the refresh);
+# vblank-wait: drmWaitVBlank(relative 1) in a loop returns once per vblank with paced
+# timestamps, and drmCrtcGetSequence works; damage-no-wait: DIRTYFB and blocking
+# FB_DAMAGE_CLIPS commits without an event return within half a period (median). The in-tree
+# bochs and qxl have no vblank before 6.19: SKIP for the first two there.
+case_vblank() {
+	_kb=$VIRTGPU_TREE/tests/bench/build/kmsbench
+	if [ ! -x "$_kb" ]; then
+		fail vblank "$_kb missing: build it with make -C tests/bench"
+		return
+	fi
+	echo "+ kmsbench -m $mode0 -t 3 -n 90 -T flip,wait,damage-sync,dirtyfb"
+	if ! "$_kb" -d "/dev/dri/$card" -m "$mode0" -t 3 -n 90 -T flip,wait,damage-sync,dirtyfb \
+		>"$work/kmsbench.out" 2>"$work/kmsbench.err"; then
+		fail vblank "kmsbench: $(tail -n 1 "$work/kmsbench.err")"
+		return
+	fi
+	cp "$work/kmsbench.out" "$VIRTGPU_RESULTS/kmsbench.txt"
+	_hz=$(bench_fig mode_refresh)
+	_rate=$(bench_fig flip_rate) _iv=$(bench_fig flip_interval_p50_ms)
+	_fd="$(bench_fig flip_paced) paced, $_rate flips/s at $_hz Hz, interval median $_iv ms"
+	_wd="$(bench_fig wait_paced) paced, $(bench_fig wait_rate) waits/s, $(bench_fig wait_vblanks_per_wait) vblanks per wait, interval median $(bench_fig wait_interval_p50_ms) ms, sequence query $(bench_fig vblank)"
+	if [ "$VIRTGPU_DRIVER" = intree ] && ! kernel_at_least 6.19; then
+		skip flip-paced "$drm_name has no vblank before 6.19: $_fd"
+		skip vblank-wait "$drm_name has no vblank before 6.19: $_wd"
+	else
+		if bench_true flip_paced &&
+			awk -v r="$_rate" -v hz="$_hz" 'BEGIN { exit !(r > 0 && r <= hz * 1.05) }'; then
+			pass flip-paced "$_fd"
+		else
+			fail flip-paced "$_fd: want paced and no faster than the refresh"
+		fi
+		if bench_true wait_paced && bench_true vblank &&
+			awk -v v="$(bench_fig wait_vblanks_per_wait)" 'BEGIN { exit !(v >= 0.9 && v <= 2) }'; then
+			pass vblank-wait "$_wd"
+		else
+			fail vblank-wait "$_wd: want paced, 1-2 vblanks per wait, a working sequence query"
+		fi
+	fi
+	_dd="DIRTYFB median $(bench_fig dirtyfb_call_p50_ms) ms (p99 $(bench_fig dirtyfb_call_p99_ms)), FB_DAMAGE_CLIPS blocking median $(bench_fig damage_sync_call_p50_ms) ms (p99 $(bench_fig damage_sync_call_p99_ms))"
+	if awk -v a="$(bench_fig dirtyfb_call_p50_ms)" -v b="$(bench_fig damage_sync_call_p50_ms)" \
+		-v hz="$_hz" 'BEGIN { h = 500 / hz; exit !(a != "" && b != "" && a < h && b < h) }'; then
+		pass damage-no-wait "$_dd, under half a period at $_hz Hz"
+	else
+		fail damage-no-wait "$_dd: want both under half a period at $_hz Hz"
+	fi
 }
 
 case_fifo() {
@@ -540,6 +617,7 @@ for c in $(echo "$cases" | tr ',' ' '); do
 	handover) case_handover ;;
 	modes) case_modes ;;
 	damage) case_damage ;;
+	vblank) case_vblank ;;
 	fifo) case_fifo ;;
 	igt) case_igt ;;
 	rebind) case_rebind ;;
