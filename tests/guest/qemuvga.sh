@@ -9,7 +9,7 @@
 # (intree: the in-tree bochs and virtio_gpu play the two parts).
 #
 # Arguments (KEY=VALUE words):
-#   cases=C,...      bind (always first), handover, modes, damage, vblank, fifo, igt, rebind,
+#   cases=C,...      bind (always first), handover, modes, damage, vblank, panic, fifo, igt, rebind,
 #                    modeset0, reload, virtio; default bind,modes,damage,rebind,modeset0,
 #                    reload, or virtio on a virtio device
 #   burst=N          damage: one-tile calls of each burst (default 60)
@@ -26,7 +26,7 @@
 # repeats modes and damage (ours on vmware only); reload uses the module's default.
 # RESULT names: device, bind, drm-name, preferred-mode, handover, show-WxH, damage-clips,
 # damage-dirtyfb, damage-burst, damage-dirtyfb-burst (+ -returns), flip-paced, vblank-wait,
-# damage-no-wait, fifo-show-WxH, fifo-damage-*, igt binaries + igt-total, rebind-display,
+# damage-no-wait, panic, panic-after, fifo-show-WxH, fifo-damage-*, igt binaries + igt-total, rebind-display,
 # modeset0-binds-nothing, reload-cycles, reload-display, intree-not-loaded, ppmcmp-detects-1px,
 # and on virtio-vga: other-binds-nothing, forced-bind-refused, virtio-owns, virtio-display-*.
 # Screens: NAME.png in the results; on a FAIL also NAME.expected.ppm, .diff.png, .cmp.txt.
@@ -34,6 +34,7 @@ set -u
 . "$VIRTGPU_TREE/tests/guest/lib.sh"
 
 PPMCMP=$VIRTGPU_TREE/tools/kmstest/ppmcmp.py
+PPMCOLORS=$VIRTGPU_TREE/tools/kmstest/ppmcolors.py
 
 cases='' modes=1024x768,800x600 preferred='' cycles=3 igt='' settle=4 perturb='' burst=60
 burst_max_us=5000
@@ -178,38 +179,44 @@ show() {
 	return "$_vrc"
 }
 
-# damage NAME [--dirtyfb]: full frame (checked), then two rectangles repainted and declared
-# with FB_DAMAGE_CLIPS or DIRTYFB. Only the damage has new content in the buffer, so the
-# screen must equal the expected image whether the driver copies the damage or everything.
+# damage NAME [--dirtyfb] [--burst N]: full frame (checked), then two rectangles repainted and
+# declared with FB_DAMAGE_CLIPS or DIRTYFB. Only the damage has new content in the buffer, so
+# the screen must equal the expected image whether the driver copies the damage or everything.
+# Returns 0 when the damage step ran (whatever the pixels), 1 when it did not, 2 on a SKIP.
 damage() {
 	_dname=$1
 	shift
-	if [ $# = 0 ] && [ -z "$has_damage" ]; then
-		if [ "$VIRTGPU_DRIVER" = intree ]; then
-			skip "$_dname" "$drm_name's primary plane has no FB_DAMAGE_CLIPS property"
-		else
+	case " $* " in
+	*" --dirtyfb "*) ;;
+	*)
+		if [ -z "$has_damage" ]; then
+			if [ "$VIRTGPU_DRIVER" = intree ]; then
+				skip "$_dname" "$drm_name's primary plane has no FB_DAMAGE_CLIPS property"
+				return 2
+			fi
 			fail "$_dname" "the primary plane has no FB_DAMAGE_CLIPS property"
+			return 1
 		fi
-		return
-	fi
+		;;
+	esac
 	tool_start -d "/dev/dri/$card" damage "$@" "0:$mode0:XR24"
 	if ! tool_wait 1; then
 		fail "$_dname" "$tool_err"
-		return
+		return 1
 	fi
 	if ! verify "$_dname-full"; then
 		fail "$_dname" "first full frame: $detail"
 		tool_stop
-		return
+		return 1
 	fi
 	kill -USR1 "$tool_pid"
 	if ! tool_wait 2; then
 		if [ "$VIRTGPU_DRIVER" = intree ] && grep -q 'DIRTYFB.*(ENOSYS)' "$work/tool.log"; then
 			skip "$_dname" "$drm_name has no DIRTYFB: $tool_err"
-		else
-			fail "$_dname" "$tool_err"
+			return 2
 		fi
-		return
+		fail "$_dname" "$tool_err"
+		return 1
 	fi
 	_rects=$(sed -n 's/^head 0: damage //p' "$work/tool.log" | tr '\n' ' ')
 	if verify "$_dname"; then
@@ -218,6 +225,7 @@ damage() {
 		fail "$_dname" "damage ${_rects% }: $detail"
 	fi
 	tool_stop
+	return 0
 }
 
 # bound_here: the PCI function's driver is the one under test, with a DRM card; sets $card.
@@ -316,6 +324,10 @@ burst() {
 	_bname=$1
 	shift
 	damage "$_bname" --burst "$burst" "$@"
+	case $? in
+	1) fail "$_bname-returns" "the burst did not run"; return ;;
+	2) skip "$_bname-returns" "no burst: $_bname skipped"; return ;;
+	esac
 	_b=$(sed -n 's/^burst: //p' "$work/tool.log")
 	_med=$(echo "$_b" | sed -n 's/.*median \([0-9]*\) us.*/\1/p')
 	if [ -z "$_med" ]; then
@@ -372,12 +384,61 @@ case_vblank() {
 		fi
 	fi
 	_dd="DIRTYFB median $(bench_fig dirtyfb_call_p50_ms) ms (p99 $(bench_fig dirtyfb_call_p99_ms)), FB_DAMAGE_CLIPS blocking median $(bench_fig damage_sync_call_p50_ms) ms (p99 $(bench_fig damage_sync_call_p99_ms))"
-	if awk -v a="$(bench_fig dirtyfb_call_p50_ms)" -v b="$(bench_fig damage_sync_call_p50_ms)" \
+	if [ "$VIRTGPU_DRIVER" = intree ] && ! bench_true dirtyfb_supported &&
+		! bench_true damage_sync_supported; then
+		skip damage-no-wait "$drm_name has neither DIRTYFB nor FB_DAMAGE_CLIPS"
+	elif awk -v a="$(bench_fig dirtyfb_call_p50_ms)" -v b="$(bench_fig damage_sync_call_p50_ms)" \
 		-v hz="$_hz" 'BEGIN { h = 500 / hz; exit !(a != "" && b != "" && a < h && b < h) }'; then
 		pass damage-no-wait "$_dd, under half a period at $_hz Hz"
 	else
 		fail damage-no-wait "$_dd: want both under half a period at $_hz Hz"
 	fi
+}
+
+# panic: drm_panic's plane hooks through the core's own debugfs trigger (drm_panic_plane_0),
+# which only kernels built with CONFIG_DRM_PANIC_DEBUG have (tools/debug-kernel.sh's 6.12);
+# Debian's kernels lack CONFIG_DRM_PANIC: SKIP there, and before 6.10 (no hooks). The panic
+# screen's text is not known here, so it is checked by colour as panic.sh's panic-core is: two
+# colours, the rarer on at least 1000 pixels (the pattern shown before has thousands). After
+# the fifo case (vmware_fifo=1) the screen changes only through SVGA_CMD_UPDATE: there this
+# also proves panic_flush. Then a normal frame must land again (panic-after).
+case_panic() {
+	if ! kernel_at_least 6.10; then
+		skip panic "kernel $(uname -r) is older than 6.10: no drm_panic plane hooks"
+		return
+	fi
+	if [ "$(kconfig CONFIG_DRM_PANIC_DEBUG)" != y ]; then
+		skip panic "kernel $(uname -r) is built without CONFIG_DRM_PANIC_DEBUG (Debian's: no CONFIG_DRM_PANIC)"
+		return
+	fi
+	_pd=''
+	for _d in /sys/kernel/debug/dri/[0-9]*; do
+		case $(cat "$_d/name" 2>/dev/null) in "$drm_name"*) _pd=$_d; break ;; esac
+	done
+	if [ -z "$_pd" ] || [ ! -e "$_pd/drm_panic_plane_0" ]; then
+		fail panic "no drm_panic_plane_0 in ${_pd:-/sys/kernel/debug/dri/*}: drm_panic did not take the plane"
+		return
+	fi
+	tool_start -d "/dev/dri/$card" show "0:$mode0:XR24"
+	if ! tool_wait 1 || ! verify panic-before; then
+		fail panic "the framebuffer itself did not show: ${detail:-$tool_err}"
+		tool_stop
+		return
+	fi
+	echo 1 >"$_pd/drm_panic_plane_0"
+	if ! screendump panic >/dev/null; then
+		fail panic "screendump failed"
+	else
+		_cols=$(python3 -S "$PPMCOLORS" --top 3 "$VIRTGPU_RESULTS/panic.ppm")
+		_rarer=$(echo "$_cols" | sed -n 's/^colours 2: [0-9a-f]* [0-9]*, [0-9a-f]* \([0-9]*\)$/\1/p')
+		if [ -n "$_rarer" ] && [ "$_rarer" -ge 1000 ]; then
+			pass panic "$mode0 XR24: $_cols"
+		else
+			fail panic "$mode0 XR24: want 2 colours, the rarer on >= 1000 pixels: $_cols"
+		fi
+	fi
+	tool_stop
+	show panic-after "$mode0"
 }
 
 case_fifo() {
@@ -618,6 +679,7 @@ for c in $(echo "$cases" | tr ',' ' '); do
 	modes) case_modes ;;
 	damage) case_damage ;;
 	vblank) case_vblank ;;
+	panic) case_panic ;;
 	fifo) case_fifo ;;
 	igt) case_igt ;;
 	rebind) case_rebind ;;
