@@ -3,12 +3,12 @@
  * CRTCs and their vblank. The device has no vblank interrupt, so each
  * CRTC runs an hrtimer at its mode's refresh rate: page-flip events,
  * drmWaitVBlank and sequence queries then behave like real hardware and
- * clients are paced instead of spinning as fast as the host copies.
+ * clients are paced instead of spinning as fast as the host copies. The
+ * timer and the event logic are shared with qemuvga (vgpu_vblank.c).
  *
  * The gamma LUT (legacy gamma and GAMMA_LUT, 256 entries) is the palette
  * of C8 framebuffers; the host has no LUT, so other formats ignore it.
  */
-#include <linux/math64.h>
 #include <linux/slab.h>
 
 #include <drm/drm_atomic.h>
@@ -22,79 +22,28 @@
 #include "virtgpu_drv.h"
 #include "virtgpu_modes.h"
 
-static enum hrtimer_restart virtgpu_vblank_fire(struct hrtimer *timer)
-{
-	struct virtgpu_output *output = container_of(timer, struct virtgpu_output,
-						     vblank_timer);
-
-	if (!READ_ONCE(output->vblank_on))
-		return HRTIMER_NORESTART;
-	/* Move on first: the timestamp below reads the previous expiry. */
-	hrtimer_forward_now(timer, output->vblank_period);
-	drm_crtc_handle_vblank(&output->crtc);
-	return HRTIMER_RESTART;
-}
-
 static int virtgpu_crtc_enable_vblank(struct drm_crtc *crtc)
 {
-	struct virtgpu_output *output = crtc_to_virtgpu_output(crtc);
-	struct drm_vblank_crtc *vblank = &crtc->dev->vblank[drm_crtc_index(crtc)];
-
-	output->vblank_period = ns_to_ktime(vblank->framedur_ns);
-	WRITE_ONCE(output->vblank_on, true);
-	hrtimer_start(&output->vblank_timer, output->vblank_period,
-		      HRTIMER_MODE_REL);
-	return 0;
+	return vgpu_vblank_enable(&crtc_to_virtgpu_output(crtc)->vblank);
 }
 
-/*
- * Called with vblank locks held that the timer callback also takes, so do
- * not wait for a running callback: it sees vblank_on false and stops.
- */
 static void virtgpu_crtc_disable_vblank(struct drm_crtc *crtc)
 {
-	struct virtgpu_output *output = crtc_to_virtgpu_output(crtc);
-
-	WRITE_ONCE(output->vblank_on, false);
-	hrtimer_try_to_cancel(&output->vblank_timer);
+	vgpu_vblank_disable(&crtc_to_virtgpu_output(crtc)->vblank);
 }
 
-/*
- * While the timer runs, the last vblank is the newest tick not after now:
- * the timer's previous expiry, or a later one if the callback is late (a
- * busy host delays it), so an event armed meanwhile targets the next tick,
- * never one that has already passed. While it is off, "now" keeps the
- * count ticking with wall time; returning false instead would make the
- * core store a zero timestamp when vblank is switched back on, and the
- * next count would jump by the uptime.
- */
 static bool virtgpu_crtc_get_vblank_timestamp(struct drm_crtc *crtc,
 					      int *max_error, ktime_t *time,
 					      bool in_vblank_irq)
 {
-	struct virtgpu_output *output = crtc_to_virtgpu_output(crtc);
-	ktime_t now = ktime_get(), expires;
-	s64 period = ktime_to_ns(output->vblank_period);
-
-	*max_error = 0;
-	if (!READ_ONCE(output->vblank_on) || period <= 0) {
-		*time = now;
-		return true;
-	}
-	expires = hrtimer_get_expires(&output->vblank_timer);
-	if (ktime_after(expires, now))
-		*time = ktime_sub_ns(expires, period);
-	else
-		*time = ktime_add_ns(expires, div64_s64(ktime_to_ns(ktime_sub(now, expires)),
-							period) * period);
-	return true;
+	return vgpu_vblank_timestamp(&crtc_to_virtgpu_output(crtc)->vblank,
+				     max_error, time);
 }
 
 /* Only for sleepable teardown, after the CRTC has been turned off. */
 void virtgpu_crtc_stop_vblank(struct virtgpu_output *output)
 {
-	WRITE_ONCE(output->vblank_on, false);
-	hrtimer_cancel(&output->vblank_timer);
+	vgpu_vblank_stop(&output->vblank);
 }
 
 static enum drm_mode_status virtgpu_crtc_mode_valid(struct drm_crtc *crtc,
@@ -127,44 +76,31 @@ static void virtgpu_crtc_atomic_disable(struct drm_crtc *crtc,
 	output->shown_fb = NULL;
 	mutex_unlock(&output->upload_lock);
 	drm_crtc_vblank_off(crtc);
-
-	/* A disable with an event completes now: no more vblanks will come. */
-	spin_lock_irq(&crtc->dev->event_lock);
-	if (cs->event && !cs->active) {
-		drm_crtc_send_vblank_event(crtc, cs->event);
-		cs->event = NULL;
-	}
-	spin_unlock_irq(&crtc->dev->event_lock);
+	vgpu_crtc_disable_event(crtc, cs);
 }
 
 /*
- * Keep the commit's event for the commit tail, which delivers it once the
- * host has read the framebuffer being replaced. A damage-only commit has
- * only the helpers' own event, which nobody reads: completing it now lets
- * the commit return at once.
+ * Keep the commit's event for the commit tail, which arms it once the host
+ * has read the framebuffer being replaced (virtgpu_kms.c); a damage-only
+ * commit's, or one on an inactive CRTC, completes now (vgpu_vblank.c).
  */
 static void virtgpu_crtc_atomic_flush(struct drm_crtc *crtc,
 				      struct drm_atomic_state *state)
 {
 	struct drm_crtc_state *cs = drm_atomic_get_new_crtc_state(state, crtc);
 	struct virtgpu_crtc_state *vcs = to_virtgpu_crtc_state(cs);
-	struct drm_pending_vblank_event *event = cs->event;
 
-	if (!event)
-		return;
-	cs->event = NULL;
-	if (cs->active && !vcs->damage_only) {
-		vcs->event = event;
+	if (cs->event && cs->active && !vcs->damage_only) {
+		vcs->event = cs->event;
+		cs->event = NULL;
 		return;
 	}
-	spin_lock_irq(&crtc->dev->event_lock);
-	drm_crtc_send_vblank_event(crtc, event);
-	spin_unlock_irq(&crtc->dev->event_lock);
+	vgpu_crtc_flush_event(crtc, cs, vcs->damage_only);
 }
 
 /**
- * virtgpu_crtc_deliver_event - arm a commit's page-flip event for the next
- *	vblank, like a display that latches a new frame at its vblank
+ * virtgpu_crtc_deliver_event - arm a commit's page-flip event, kept by
+ *	atomic_flush, for the next vblank
  * @crtc: the CRTC
  * @cs: its new state in the commit
  */
@@ -172,50 +108,10 @@ void virtgpu_crtc_deliver_event(struct drm_crtc *crtc,
 				struct drm_crtc_state *cs)
 {
 	struct virtgpu_crtc_state *vcs = to_virtgpu_crtc_state(cs);
-	struct drm_pending_vblank_event *event = vcs->event;
 
-	if (!event)
-		return;
+	if (vcs->event)
+		vgpu_crtc_arm_event(crtc, vcs->event);
 	vcs->event = NULL;
-	spin_lock_irq(&crtc->dev->event_lock);
-	if (drm_crtc_vblank_get(crtc) == 0)
-		drm_crtc_arm_vblank_event(crtc, event);
-	else
-		drm_crtc_send_vblank_event(crtc, event);
-	spin_unlock_irq(&crtc->dev->event_lock);
-}
-
-/**
- * virtgpu_crtc_damage_only - whether a commit only declares damage on a CRTC
- * @state: the commit
- * @crtc: the CRTC
- * @cs: its new state
- *
- * No event, no modeset or colour change, and its planes keep their
- * framebuffers and rectangles (only the primary plane may be in the
- * commit). Such a commit completes at once; its damage is queued.
- */
-bool virtgpu_crtc_damage_only(struct drm_atomic_state *state,
-			      struct drm_crtc *crtc, struct drm_crtc_state *cs)
-{
-	struct drm_plane_state *old, *new;
-	struct drm_plane *plane;
-	int i;
-
-	if (cs->event || !cs->active || drm_atomic_crtc_needs_modeset(cs) ||
-	    cs->color_mgmt_changed)
-		return false;
-	for_each_oldnew_plane_in_state(state, plane, old, new, i) {
-		if (old->crtc != crtc && new->crtc != crtc)
-			continue;
-		if (plane->type != DRM_PLANE_TYPE_PRIMARY ||
-		    old->crtc != new->crtc || !new->fb || old->fb != new->fb ||
-		    old->visible != new->visible ||
-		    !drm_rect_equals(&old->src, &new->src) ||
-		    !drm_rect_equals(&old->dst, &new->dst))
-			return false;
-	}
-	return true;
 }
 
 /*
@@ -228,7 +124,7 @@ static int virtgpu_crtc_atomic_check(struct drm_crtc *crtc,
 	struct drm_crtc_state *cs = drm_atomic_get_new_crtc_state(state, crtc);
 	struct virtgpu_crtc_state *vcs = to_virtgpu_crtc_state(cs);
 
-	vcs->damage_only = virtgpu_crtc_damage_only(state, crtc, cs);
+	vcs->damage_only = vgpu_crtc_damage_only(state, crtc, cs);
 
 	if (cs->gamma_lut &&
 	    drm_color_lut_size(cs->gamma_lut) != VIRTGPU_PALETTE_SIZE) {
@@ -319,8 +215,7 @@ int virtgpu_crtc_init(struct virtgpu_device *vgdev, struct virtgpu_output *outpu
 {
 	int ret;
 
-	virtgpu_hrtimer_setup(&output->vblank_timer, virtgpu_vblank_fire,
-			      CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	vgpu_vblank_init(&output->vblank, &output->crtc);
 	mutex_init(&output->upload_lock);
 	virtgpu_damage_init(output);
 	ret = drm_crtc_init_with_planes(&vgdev->base, &output->crtc,

@@ -23,6 +23,7 @@
 #include "virtgpu_compat_drm.h"
 #include "virtgpu_convert.h"
 #include "virtgpu_hw.h"
+#include "vgpu_vblank.h"
 
 #define VIRTGPU_DRIVER_NAME	"virtio_gpu"	/* userspace keys on it */
 #define VIRTGPU_DRIVER_DESC	"virtio GPU (virtgpu)"
@@ -213,9 +214,7 @@ struct virtgpu_damage {
  *	(referenced), by a commit or the damage worker; the host processes
  *	them in order
  * @damage: damage of @shown_fb queued by damage-only commits
- * @vblank_timer: simulated vblank interrupt at the mode's refresh rate
- * @vblank_on: whether the timer should keep firing
- * @vblank_period: frame duration of the current mode
+ * @vblank: simulated vblank interrupt at the mode's refresh rate
  * @cursor: the 64x64 object cursor images are copied into, or NULL
  * @cursor_map: its kernel mapping
  * @palette: C8 colours (XRGB8888) from the CRTC's gamma LUT
@@ -235,9 +234,7 @@ struct virtgpu_output {
 	struct dma_fence *last_flush;
 	struct virtgpu_damage damage;
 
-	struct hrtimer vblank_timer;
-	bool vblank_on;
-	ktime_t vblank_period;
+	struct vgpu_vblank vblank;
 
 	struct virtgpu_bo *cursor;
 	struct iosys_map cursor_map;
@@ -370,8 +367,6 @@ int virtgpu_crtc_init(struct virtgpu_device *vgdev, struct virtgpu_output *outpu
 void virtgpu_crtc_stop_vblank(struct virtgpu_output *output);
 void virtgpu_crtc_deliver_event(struct drm_crtc *crtc,
 				struct drm_crtc_state *cs);
-bool virtgpu_crtc_damage_only(struct drm_atomic_state *state,
-			      struct drm_crtc *crtc, struct drm_crtc_state *cs);
 
 /* virtgpu_connector.c */
 int virtgpu_connector_init(struct virtgpu_device *vgdev,

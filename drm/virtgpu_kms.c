@@ -91,19 +91,7 @@ static void virtgpu_commit_tail(struct drm_atomic_state *state)
 	virtgpu_commit_deliver_events(state);
 	virtgpu_commit_wait_host(state);
 	drm_atomic_helper_commit_hw_done(state);
-	/*
-	 * Every CRTC of the commit has an event, sent at a simulated vblank;
-	 * waiting for those tolerates a host that starves our timer better
-	 * than the 100 ms vblank-count wait would.
-	 */
-	drm_atomic_helper_wait_for_flip_done(dev, state);
-	/*
-	 * flip_done completes just before the event joins the file's queue,
-	 * both under event_lock: taking the lock once means a blocking commit
-	 * never returns before poll() can see its event.
-	 */
-	spin_lock_irq(&dev->event_lock);
-	spin_unlock_irq(&dev->event_lock);
+	vgpu_commit_wait_flip_done(state);
 	drm_atomic_helper_cleanup_planes(dev, state);
 }
 

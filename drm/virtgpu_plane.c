@@ -120,7 +120,7 @@ static int virtgpu_primary_atomic_check(struct drm_plane *plane,
 	if (ret)
 		return ret;
 	/* Damage only: the damage worker sends the commands. */
-	if (crtc_state && virtgpu_crtc_damage_only(state, new->crtc, crtc_state))
+	if (crtc_state && vgpu_crtc_damage_only(state, new->crtc, crtc_state))
 		return 0;
 	/* A transfer per clip (or one), SET_SCANOUT, RESOURCE_FLUSH. */
 	clips = drm_plane_get_damage_clips_count(new);

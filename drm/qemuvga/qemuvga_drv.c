@@ -105,11 +105,15 @@ static void qemuvga_pci_remove(struct pci_dev *pdev)
 
 	drm_dev_unplug(dev);
 	drm_atomic_helper_shutdown(dev);
+	qemuvga_kms_fini(to_qemuvga_device(dev));
 }
 
 static void qemuvga_pci_shutdown(struct pci_dev *pdev)
 {
-	drm_atomic_helper_shutdown(pci_get_drvdata(pdev));
+	struct drm_device *dev = pci_get_drvdata(pdev);
+
+	drm_atomic_helper_shutdown(dev);
+	qemuvga_kms_fini(to_qemuvga_device(dev));
 }
 
 static const struct pci_device_id qemuvga_pci_ids[] = {

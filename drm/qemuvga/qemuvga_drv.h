@@ -18,6 +18,7 @@
 
 #include "qemuvga_modes.h"
 #include "qemuvga_svga.h"
+#include "vgpu_vblank.h"
 #include "virtgpu_compat_drm.h"
 
 #define QEMUVGA_NAME		"qemuvga"
@@ -56,7 +57,20 @@ struct qemuvga_device {
 	struct drm_crtc crtc;
 	struct drm_encoder encoder;
 	struct drm_connector connector;
+	struct vgpu_vblank vblank;	/* simulated, at the mode's refresh */
 };
+
+/* A CRTC state that knows whether its commit only declares damage. */
+struct qemuvga_crtc_state {
+	struct drm_crtc_state base;
+	bool damage_only;
+};
+
+static inline struct qemuvga_crtc_state *
+to_qemuvga_crtc_state(struct drm_crtc_state *state)
+{
+	return container_of(state, struct qemuvga_crtc_state, base);
+}
 
 static inline struct qemuvga_device *to_qemuvga_device(struct drm_device *dev)
 {
@@ -70,10 +84,13 @@ void qemuvga_hw_set_mode(struct qemuvga_device *qdev, u32 width, u32 height);
 void qemuvga_hw_blank(struct qemuvga_device *qdev, bool blank);
 void qemuvga_hw_update(struct qemuvga_device *qdev, const struct drm_rect *rects,
 		       unsigned int count);
+void qemuvga_hw_panic_update(struct qemuvga_device *qdev,
+			     const struct drm_rect *rect);
 int qemuvga_hw_read_edid(struct qemuvga_device *qdev, u8 *buf, size_t len);
 const char *qemuvga_model_name(enum qemuvga_model model);
 
 /* qemuvga_kms.c */
 int qemuvga_kms_init(struct qemuvga_device *qdev);
+void qemuvga_kms_fini(struct qemuvga_device *qdev);
 
 #endif /* QEMUVGA_DRV_H */

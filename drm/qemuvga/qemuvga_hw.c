@@ -113,12 +113,19 @@ static void fifo_write(struct qemuvga_device *qdev, enum qemuvga_fifo_reg reg,
 	writel(val, qdev->fifo + reg * 4);
 }
 
-/* Makes the host consume the whole FIFO now; QEMU does it synchronously. */
-static int svga_sync(struct qemuvga_device *qdev)
+/*
+ * Makes the host consume the whole FIFO now; QEMU does it synchronously.
+ * @atomic: busy-wait (drm_panic), else sleep between polls.
+ */
+static int svga_sync(struct qemuvga_device *qdev, bool atomic)
 {
 	u32 busy;
 
 	svga_write(qdev, QEMUVGA_SVGA_REG_SYNC, 1);
+	if (atomic)
+		return read_poll_timeout_atomic(svga_read, busy, !busy, 10,
+						SVGA_SYNC_TIMEOUT_US, false,
+						qdev, QEMUVGA_SVGA_REG_BUSY);
 	return read_poll_timeout(svga_read, busy, !busy, 10,
 				 SVGA_SYNC_TIMEOUT_US, false, qdev,
 				 QEMUVGA_SVGA_REG_BUSY);
@@ -243,7 +250,7 @@ static void qemuvga_svga_release(void *data)
 {
 	struct qemuvga_device *qdev = data;
 
-	if (svga_sync(qdev))
+	if (svga_sync(qdev, false))
 		drm_err(&qdev->base, "SVGA FIFO did not drain\n");
 	svga_write(qdev, QEMUVGA_SVGA_REG_ENABLE, 0);
 	svga_write(qdev, QEMUVGA_SVGA_REG_CONFIG_DONE, 0);
@@ -393,8 +400,9 @@ void qemuvga_hw_set_mode(struct qemuvga_device *qdev, u32 width, u32 height)
 }
 
 /* Names changed rectangles to a host that does not track VRAM writes. */
-void qemuvga_hw_update(struct qemuvga_device *qdev, const struct drm_rect *rects,
-		       unsigned int count)
+static void qemuvga_fifo_update(struct qemuvga_device *qdev,
+				const struct drm_rect *rects, unsigned int count,
+				bool atomic)
 {
 	struct qemuvga_fifo_ring ring;
 	u32 words[QEMUVGA_SVGA_UPDATE_WORDS];
@@ -424,7 +432,7 @@ void qemuvga_hw_update(struct qemuvga_device *qdev, const struct drm_rect *rects
 			/* Publish what we wrote, then let the host drain it. */
 			wmb();
 			fifo_write(qdev, QEMUVGA_FIFO_NEXT_CMD, ring.next_cmd);
-			if (svga_sync(qdev)) {
+			if (svga_sync(qdev, atomic)) {
 				drm_err_ratelimited(&qdev->base,
 						    "SVGA FIFO stuck\n");
 				break;
@@ -442,6 +450,22 @@ void qemuvga_hw_update(struct qemuvga_device *qdev, const struct drm_rect *rects
 	wmb();
 	fifo_write(qdev, QEMUVGA_FIFO_NEXT_CMD, ring.next_cmd);
 	drm_dev_exit(idx);
+}
+
+void qemuvga_hw_update(struct qemuvga_device *qdev, const struct drm_rect *rects,
+		       unsigned int count)
+{
+	qemuvga_fifo_update(qdev, rects, count, false);
+}
+
+/*
+ * drm_panic's flush: the same commands without sleeping or taking a lock.
+ * The other CPUs are stopped, so a commit they were in cannot interleave.
+ */
+void qemuvga_hw_panic_update(struct qemuvga_device *qdev,
+			     const struct drm_rect *rect)
+{
+	qemuvga_fifo_update(qdev, rect, 1, true);
 }
 
 /* Copies the EDID QEMU places at the start of BAR2; returns its length. */

@@ -116,10 +116,47 @@ static void qemuvga_plane_atomic_update(struct drm_plane *plane,
 	drm_dev_exit(idx);
 }
 
+#ifdef VIRTGPU_PANIC_HOOKS
+/*
+ * drm_panic (6.10+) draws straight into VRAM, which holds the shown image
+ * at offset 0 with the mode's size and pitch: the plane covers the CRTC.
+ * Called with the plane state stable (drm_panic's lock).
+ */
+static int qemuvga_plane_get_scanout_buffer(struct drm_plane *plane,
+					    struct drm_scanout_buffer *sb)
+{
+	struct qemuvga_device *qdev = to_qemuvga_device(plane->dev);
+	struct drm_plane_state *state = plane->state;
+
+	if (!state || !state->fb || !state->visible || !state->crtc)
+		return -ENODEV;
+	sb->format = drm_format_info(DRM_FORMAT_XRGB8888);
+	iosys_map_set_vaddr_iomem(&sb->map[0], qdev->vram);
+	sb->pitch[0] = qdev->pitch;
+	sb->width = drm_rect_width(&state->dst);
+	sb->height = drm_rect_height(&state->dst);
+	return 0;
+}
+
+/* VBE: QEMU dirty-tracks VRAM by itself. SVGA FIFO: one full-screen update. */
+static void qemuvga_plane_panic_flush(struct drm_plane *plane)
+{
+	struct qemuvga_device *qdev = to_qemuvga_device(plane->dev);
+	struct drm_plane_state *state = plane->state;
+
+	if (qdev->path == QEMUVGA_PATH_SVGA_FIFO && state && state->visible)
+		qemuvga_hw_panic_update(qdev, &state->dst);
+}
+#endif
+
 static const struct drm_plane_helper_funcs qemuvga_plane_helper_funcs = {
 	DRM_GEM_SHADOW_PLANE_HELPER_FUNCS,
 	.atomic_check = qemuvga_plane_atomic_check,
 	.atomic_update = qemuvga_plane_atomic_update,
+#ifdef VIRTGPU_PANIC_HOOKS
+	.get_scanout_buffer = qemuvga_plane_get_scanout_buffer,
+	.panic_flush = qemuvga_plane_panic_flush,
+#endif
 };
 
 static const struct drm_plane_funcs qemuvga_plane_funcs = {
@@ -165,6 +202,8 @@ static int qemuvga_crtc_atomic_check(struct drm_crtc *crtc,
 {
 	struct drm_crtc_state *crtc_state = drm_atomic_get_new_crtc_state(state, crtc);
 
+	to_qemuvga_crtc_state(crtc_state)->damage_only =
+		vgpu_crtc_damage_only(state, crtc, crtc_state);
 	/* The scanout is the primary plane's copy: an enabled CRTC needs it. */
 	if (crtc_state->enable &&
 	    !(crtc_state->plane_mask & drm_plane_mask(crtc->primary)))
@@ -179,30 +218,30 @@ static void qemuvga_crtc_atomic_enable(struct drm_crtc *crtc,
 
 	qemuvga_hw_set_mode(to_qemuvga_device(crtc->dev),
 			    crtc_state->mode.hdisplay, crtc_state->mode.vdisplay);
+	drm_crtc_vblank_on(crtc);
 }
 
 static void qemuvga_crtc_atomic_disable(struct drm_crtc *crtc,
 					struct drm_atomic_state *state)
 {
+	struct drm_crtc_state *crtc_state = drm_atomic_get_new_crtc_state(state, crtc);
+
 	qemuvga_hw_blank(to_qemuvga_device(crtc->dev), true);
+	drm_crtc_vblank_off(crtc);
+	vgpu_crtc_disable_event(crtc, crtc_state);
 }
 
 /*
- * No vblank interrupt: the copy is done once the plane is updated, so the
- * commit's event is sent right away.
+ * The copy is done once the plane is updated; the event waits for the next
+ * simulated vblank (vgpu_vblank.c), except a damage-only commit's.
  */
 static void qemuvga_crtc_atomic_flush(struct drm_crtc *crtc,
 				      struct drm_atomic_state *state)
 {
 	struct drm_crtc_state *crtc_state = drm_atomic_get_new_crtc_state(state, crtc);
-	struct drm_pending_vblank_event *event = crtc_state->event;
 
-	if (!event)
-		return;
-	crtc_state->event = NULL;
-	spin_lock_irq(&crtc->dev->event_lock);
-	drm_crtc_send_vblank_event(crtc, event);
-	spin_unlock_irq(&crtc->dev->event_lock);
+	vgpu_crtc_flush_event(crtc, crtc_state,
+			      to_qemuvga_crtc_state(crtc_state)->damage_only);
 }
 
 static const struct drm_crtc_helper_funcs qemuvga_crtc_helper_funcs = {
@@ -213,13 +252,68 @@ static const struct drm_crtc_helper_funcs qemuvga_crtc_helper_funcs = {
 	.atomic_flush = qemuvga_crtc_atomic_flush,
 };
 
+static void qemuvga_crtc_reset(struct drm_crtc *crtc)
+{
+	struct qemuvga_crtc_state *qcs;
+
+	if (crtc->state) {
+		__drm_atomic_helper_crtc_destroy_state(crtc->state);
+		kfree(to_qemuvga_crtc_state(crtc->state));
+		crtc->state = NULL;
+	}
+	qcs = kzalloc(sizeof(*qcs), GFP_KERNEL);
+	if (qcs)
+		__drm_atomic_helper_crtc_reset(crtc, &qcs->base);
+}
+
+static struct drm_crtc_state *qemuvga_crtc_duplicate_state(struct drm_crtc *crtc)
+{
+	struct qemuvga_crtc_state *qcs;
+
+	if (!crtc->state)
+		return NULL;
+	qcs = kzalloc(sizeof(*qcs), GFP_KERNEL);
+	if (!qcs)
+		return NULL;
+	__drm_atomic_helper_crtc_duplicate_state(crtc, &qcs->base);
+	return &qcs->base;
+}
+
+static void qemuvga_crtc_destroy_state(struct drm_crtc *crtc,
+				       struct drm_crtc_state *state)
+{
+	__drm_atomic_helper_crtc_destroy_state(state);
+	kfree(to_qemuvga_crtc_state(state));
+}
+
+static int qemuvga_crtc_enable_vblank(struct drm_crtc *crtc)
+{
+	return vgpu_vblank_enable(&to_qemuvga_device(crtc->dev)->vblank);
+}
+
+static void qemuvga_crtc_disable_vblank(struct drm_crtc *crtc)
+{
+	vgpu_vblank_disable(&to_qemuvga_device(crtc->dev)->vblank);
+}
+
+static bool qemuvga_crtc_get_vblank_timestamp(struct drm_crtc *crtc,
+					      int *max_error, ktime_t *time,
+					      bool in_vblank_irq)
+{
+	return vgpu_vblank_timestamp(&to_qemuvga_device(crtc->dev)->vblank,
+				     max_error, time);
+}
+
 static const struct drm_crtc_funcs qemuvga_crtc_funcs = {
-	.reset = drm_atomic_helper_crtc_reset,
+	.reset = qemuvga_crtc_reset,
 	.destroy = drm_crtc_cleanup,
 	.set_config = drm_atomic_helper_set_config,
 	.page_flip = drm_atomic_helper_page_flip,
-	.atomic_duplicate_state = drm_atomic_helper_crtc_duplicate_state,
-	.atomic_destroy_state = drm_atomic_helper_crtc_destroy_state,
+	.atomic_duplicate_state = qemuvga_crtc_duplicate_state,
+	.atomic_destroy_state = qemuvga_crtc_destroy_state,
+	.enable_vblank = qemuvga_crtc_enable_vblank,
+	.disable_vblank = qemuvga_crtc_disable_vblank,
+	.get_vblank_timestamp = qemuvga_crtc_get_vblank_timestamp,
 };
 
 static const struct drm_encoder_funcs qemuvga_encoder_funcs = {
@@ -267,7 +361,8 @@ static const struct drm_connector_funcs qemuvga_connector_funcs = {
 
 /*
  * The default tail updates planes before enabling CRTCs; here the copy needs
- * the new mode's pitch, so CRTCs go first. There is no vblank to wait for.
+ * the new mode's pitch, so CRTCs go first. A commit with an event returns
+ * (or lets the next one start) at the simulated vblank that sends it.
  */
 static void qemuvga_atomic_commit_tail(struct drm_atomic_state *state)
 {
@@ -277,6 +372,7 @@ static void qemuvga_atomic_commit_tail(struct drm_atomic_state *state)
 	drm_atomic_helper_commit_modeset_enables(dev, state);
 	drm_atomic_helper_commit_planes(dev, state, 0);
 	drm_atomic_helper_commit_hw_done(state);
+	vgpu_commit_wait_flip_done(state);
 	drm_atomic_helper_cleanup_planes(dev, state);
 }
 
@@ -333,6 +429,7 @@ int qemuvga_kms_init(struct qemuvga_device *qdev)
 	if (ret)
 		return ret;
 	drm_crtc_helper_add(&qdev->crtc, &qemuvga_crtc_helper_funcs);
+	vgpu_vblank_init(&qdev->vblank, &qdev->crtc);
 
 	ret = drm_encoder_init(dev, &qdev->encoder, &qemuvga_encoder_funcs,
 			       DRM_MODE_ENCODER_VIRTUAL, NULL);
@@ -351,6 +448,16 @@ int qemuvga_kms_init(struct qemuvga_device *qdev)
 	if (ret)
 		return ret;
 
+	ret = drm_vblank_init(dev, 1);
+	if (ret)
+		return ret;
 	drm_mode_config_reset(dev);
 	return 0;
+}
+
+/* After the CRTC has been shut down: the vblank timer must not outlive it. */
+void qemuvga_kms_fini(struct qemuvga_device *qdev)
+{
+	if (qdev->vblank.crtc)
+		vgpu_vblank_stop(&qdev->vblank);
 }

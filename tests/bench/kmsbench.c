@@ -22,6 +22,9 @@
  *               QEMU without a display window reports only the first connected), each
  *               in WxH with its own two buffers, flipped as soon as its previous flip's
  *               event came: how many outputs the driver keeps at their refresh
+ *   wait        drmWaitVBlank for the next vblank, one after another (not in the default
+ *               list): wait_rate, wait_vblanks_per_wait, wait_interval_p50_ms and
+ *               wait_paced from the replies' timestamps
  *
  * Every figure is one line "bench <name> <value> <unit>" on stdout; lines starting with '#'
  * are commentary. Commits are nonblocking with DRM_MODE_PAGE_FLIP_EVENT where a test waits
@@ -387,6 +390,47 @@ static void test_flip(struct bench *b)
 	fig("flip_vblanks_per_flip", n > 1 ? (double)(b->event_seq - seq0) / (n - 1) : 0,
 	    "vblanks");
 	report_events("flip", b, &lat, &iv);
+	free(lat.v);
+	free(iv.v);
+}
+
+/* drmWaitVBlank(RELATIVE, 1) in a loop: the reply's sequence and timestamp per wait. */
+static void test_wait(struct bench *b)
+{
+	struct samples lat = { 0 }, iv = { 0 };
+	double start = now_ms(), prev_ts = 0, ts, t0;
+	unsigned int seq0 = 0, seq = 0;
+	long n = 0;
+
+	while (time_left(b, start, n)) {
+		drmVBlank vbl = { 0 };
+
+		vbl.request.type = DRM_VBLANK_RELATIVE |
+			((b->out.crtc_index << DRM_VBLANK_HIGH_CRTC_SHIFT) &
+			 DRM_VBLANK_HIGH_CRTC_MASK);
+		vbl.request.sequence = 1;
+		t0 = now_ms();
+		if (drmWaitVBlank(b->fd, &vbl)) {
+			printf("# wait: drmWaitVBlank: %s\n", strerror(errno));
+			fig("wait_supported", 0, "bool");
+			free(lat.v);
+			free(iv.v);
+			return;
+		}
+		add(&lat, now_ms() - t0);
+		ts = vbl.reply.tval_sec * 1000.0 + vbl.reply.tval_usec / 1000.0;
+		seq = vbl.reply.sequence;
+		if (n == 0)
+			seq0 = seq;
+		else
+			add(&iv, ts - prev_ts);
+		prev_ts = ts;
+		n++;
+	}
+	fig("wait_supported", 1, "bool");
+	fig("wait_rate", n * 1000.0 / (now_ms() - start), "waits/s");
+	fig("wait_vblanks_per_wait", n > 1 ? (double)(seq - seq0) / (n - 1) : 0, "vblanks");
+	report_events("wait", b, &lat, &iv);
 	free(lat.v);
 	free(iv.v);
 }
@@ -768,7 +812,7 @@ static void test_multi(struct bench *b)
 static void usage(void)
 {
 	fprintf(stderr, "usage: kmsbench [-d DEVICE] [-m WxH] [-t SECONDS] [-n MAX] "
-		"[-T flip,full,full-b2b,damage,damage-b2b,damage-sync,dirtyfb,multi]\n");
+		"[-T flip,full,full-b2b,damage,damage-b2b,damage-sync,dirtyfb,wait,multi]\n");
 	exit(2);
 }
 
@@ -852,6 +896,8 @@ int main(int argc, char **argv)
 		test_damage_sync(&b);
 	if (wanted(tests, "dirtyfb"))
 		test_dirtyfb(&b);
+	if (wanted(tests, "wait"))
+		test_wait(&b);
 	if (wanted(tests, "multi"))
 		test_multi(&b);
 	printf("# done\n");

@@ -9,9 +9,10 @@
 # (intree: the in-tree bochs and virtio_gpu play the two parts).
 #
 # Arguments (KEY=VALUE words):
-#   cases=C,...      bind (always first), handover, modes, damage, fifo, igt, rebind,
+#   cases=C,...      bind (always first), handover, modes, damage, vblank, panic, fifo, igt, rebind,
 #                    modeset0, reload, virtio; default bind,modes,damage,rebind,modeset0,
 #                    reload, or virtio on a virtio device
+#   burst=N          damage: one-tile calls of each burst (default 60)
 #   modes=WxH,...    modes of the modes case (default 1024x768,800x600; must be listed by the
 #                    connector); the first one is used by every other display check
 #   preferred=WxH    bind: the connector's preferred mode must be this (EDID xres/yres)
@@ -24,7 +25,8 @@
 # it with vmware_fifo=1 (SVGA FIFO path: the screen changes only through SVGA_CMD_UPDATE) and
 # repeats modes and damage (ours on vmware only); reload uses the module's default.
 # RESULT names: device, bind, drm-name, preferred-mode, handover, show-WxH, damage-clips,
-# damage-dirtyfb, fifo-show-WxH, fifo-damage-*, igt binaries + igt-total, rebind-display,
+# damage-dirtyfb, damage-burst, damage-dirtyfb-burst (+ -returns), flip-paced, vblank-wait,
+# damage-no-wait, panic, panic-after, fifo-show-WxH, fifo-damage-*, igt binaries + igt-total, rebind-display,
 # modeset0-binds-nothing, reload-cycles, reload-display, intree-not-loaded, ppmcmp-detects-1px,
 # and on virtio-vga: other-binds-nothing, forced-bind-refused, virtio-owns, virtio-display-*.
 # Screens: NAME.png in the results; on a FAIL also NAME.expected.ppm, .diff.png, .cmp.txt.
@@ -32,11 +34,13 @@ set -u
 . "$VIRTGPU_TREE/tests/guest/lib.sh"
 
 PPMCMP=$VIRTGPU_TREE/tools/kmstest/ppmcmp.py
+PPMCOLORS=$VIRTGPU_TREE/tools/kmstest/ppmcolors.py
 
-cases='' modes=1024x768,800x600 preferred='' cycles=3 igt='' settle=4 perturb=''
+cases='' modes=1024x768,800x600 preferred='' cycles=3 igt='' settle=4 perturb='' burst=60
+burst_max_us=5000
 for kv in "$@"; do
 	case $kv in
-	cases=* | modes=* | preferred=* | cycles=* | igt=* | settle=* | perturb=*)
+	cases=* | modes=* | preferred=* | cycles=* | igt=* | settle=* | perturb=* | burst=*)
 		eval "${kv%%=*}=\${kv#*=}" ;;
 	*) echo "qemuvga.sh: unknown argument $kv" >&2; exit 2 ;;
 	esac
@@ -175,38 +179,44 @@ show() {
 	return "$_vrc"
 }
 
-# damage NAME [--dirtyfb]: full frame (checked), then two rectangles repainted and declared
-# with FB_DAMAGE_CLIPS or DIRTYFB. Only the damage has new content in the buffer, so the
-# screen must equal the expected image whether the driver copies the damage or everything.
+# damage NAME [--dirtyfb] [--burst N]: full frame (checked), then two rectangles repainted and
+# declared with FB_DAMAGE_CLIPS or DIRTYFB. Only the damage has new content in the buffer, so
+# the screen must equal the expected image whether the driver copies the damage or everything.
+# Returns 0 when the damage step ran (whatever the pixels), 1 when it did not, 2 on a SKIP.
 damage() {
 	_dname=$1
 	shift
-	if [ $# = 0 ] && [ -z "$has_damage" ]; then
-		if [ "$VIRTGPU_DRIVER" = intree ]; then
-			skip "$_dname" "$drm_name's primary plane has no FB_DAMAGE_CLIPS property"
-		else
+	case " $* " in
+	*" --dirtyfb "*) ;;
+	*)
+		if [ -z "$has_damage" ]; then
+			if [ "$VIRTGPU_DRIVER" = intree ]; then
+				skip "$_dname" "$drm_name's primary plane has no FB_DAMAGE_CLIPS property"
+				return 2
+			fi
 			fail "$_dname" "the primary plane has no FB_DAMAGE_CLIPS property"
+			return 1
 		fi
-		return
-	fi
+		;;
+	esac
 	tool_start -d "/dev/dri/$card" damage "$@" "0:$mode0:XR24"
 	if ! tool_wait 1; then
 		fail "$_dname" "$tool_err"
-		return
+		return 1
 	fi
 	if ! verify "$_dname-full"; then
 		fail "$_dname" "first full frame: $detail"
 		tool_stop
-		return
+		return 1
 	fi
 	kill -USR1 "$tool_pid"
 	if ! tool_wait 2; then
 		if [ "$VIRTGPU_DRIVER" = intree ] && grep -q 'DIRTYFB.*(ENOSYS)' "$work/tool.log"; then
 			skip "$_dname" "$drm_name has no DIRTYFB: $tool_err"
-		else
-			fail "$_dname" "$tool_err"
+			return 2
 		fi
-		return
+		fail "$_dname" "$tool_err"
+		return 1
 	fi
 	_rects=$(sed -n 's/^head 0: damage //p' "$work/tool.log" | tr '\n' ' ')
 	if verify "$_dname"; then
@@ -215,6 +225,7 @@ damage() {
 		fail "$_dname" "damage ${_rects% }: $detail"
 	fi
 	tool_stop
+	return 0
 }
 
 # bound_here: the PCI function's driver is the one under test, with a DRM card; sets $card.
@@ -301,6 +312,133 @@ case_modes() {
 case_damage() {
 	damage "${1-}damage-clips"
 	damage "${1-}damage-dirtyfb" --dirtyfb
+	burst "${1-}damage-burst"
+	burst "${1-}damage-dirtyfb-burst" --dirtyfb
+}
+
+# burst NAME [--dirtyfb]: damage with $burst one-tile calls back to back (blocking commits
+# without an event, or DIRTYFB): the last pixels of every tile on screen (NAME), and the median
+# call under $burst_max_us (NAME-returns): a damage-only commit must not wait for a vblank,
+# which would take it a refresh period (13-17 ms) per call.
+burst() {
+	_bname=$1
+	shift
+	damage "$_bname" --burst "$burst" "$@"
+	case $? in
+	1) fail "$_bname-returns" "the burst did not run"; return ;;
+	2) skip "$_bname-returns" "no burst: $_bname skipped"; return ;;
+	esac
+	_b=$(sed -n 's/^burst: //p' "$work/tool.log")
+	_med=$(echo "$_b" | sed -n 's/.*median \([0-9]*\) us.*/\1/p')
+	if [ -z "$_med" ]; then
+		fail "$_bname-returns" "no burst figures from vgpu-kmstest"
+	elif [ "$_med" -lt "$burst_max_us" ]; then
+		pass "$_bname-returns" "$_b (median under $burst_max_us us)"
+	else
+		fail "$_bname-returns" "$_b: median not under $burst_max_us us"
+	fi
+}
+
+# bench_fig NAME: one kmsbench figure of $work/kmsbench.out; bench_true NAME: it is 1.
+bench_fig() { awk -v n="$1" '$1 == "bench" && $2 == n { print $3 }' "$work/kmsbench.out"; }
+bench_true() { awk -v v="$(bench_fig "$1")" 'BEGIN { exit !(v != "" && v + 0 == 1) }'; }
+
+# vblank: kmsbench (tests/bench) on the first mode. flip-paced: page-flip events at the
+# mode's refresh (every interval on a multiple of the period, the rate not above the refresh);
+# vblank-wait: drmWaitVBlank(relative 1) in a loop returns once per vblank with paced
+# timestamps, and drmCrtcGetSequence works; damage-no-wait: DIRTYFB and blocking
+# FB_DAMAGE_CLIPS commits without an event return within half a period (median). The in-tree
+# bochs and qxl have no vblank before 6.19: SKIP for the first two there.
+case_vblank() {
+	_kb=$VIRTGPU_TREE/tests/bench/build/kmsbench
+	if [ ! -x "$_kb" ]; then
+		fail vblank "$_kb missing: build it with make -C tests/bench"
+		return
+	fi
+	echo "+ kmsbench -m $mode0 -t 3 -n 90 -T flip,wait,damage-sync,dirtyfb"
+	if ! "$_kb" -d "/dev/dri/$card" -m "$mode0" -t 3 -n 90 -T flip,wait,damage-sync,dirtyfb \
+		>"$work/kmsbench.out" 2>"$work/kmsbench.err"; then
+		fail vblank "kmsbench: $(tail -n 1 "$work/kmsbench.err")"
+		return
+	fi
+	cp "$work/kmsbench.out" "$VIRTGPU_RESULTS/kmsbench.txt"
+	_hz=$(bench_fig mode_refresh)
+	_rate=$(bench_fig flip_rate) _iv=$(bench_fig flip_interval_p50_ms)
+	_fd="$(bench_fig flip_paced) paced, $_rate flips/s at $_hz Hz, interval median $_iv ms"
+	_wd="$(bench_fig wait_paced) paced, $(bench_fig wait_rate) waits/s, $(bench_fig wait_vblanks_per_wait) vblanks per wait, interval median $(bench_fig wait_interval_p50_ms) ms, sequence query $(bench_fig vblank)"
+	if [ "$VIRTGPU_DRIVER" = intree ] && ! kernel_at_least 6.19; then
+		skip flip-paced "$drm_name has no vblank before 6.19: $_fd"
+		skip vblank-wait "$drm_name has no vblank before 6.19: $_wd"
+	else
+		if bench_true flip_paced &&
+			awk -v r="$_rate" -v hz="$_hz" 'BEGIN { exit !(r > 0 && r <= hz * 1.05) }'; then
+			pass flip-paced "$_fd"
+		else
+			fail flip-paced "$_fd: want paced and no faster than the refresh"
+		fi
+		if bench_true wait_paced && bench_true vblank &&
+			awk -v v="$(bench_fig wait_vblanks_per_wait)" 'BEGIN { exit !(v >= 0.9 && v <= 2) }'; then
+			pass vblank-wait "$_wd"
+		else
+			fail vblank-wait "$_wd: want paced, 1-2 vblanks per wait, a working sequence query"
+		fi
+	fi
+	_dd="DIRTYFB median $(bench_fig dirtyfb_call_p50_ms) ms (p99 $(bench_fig dirtyfb_call_p99_ms)), FB_DAMAGE_CLIPS blocking median $(bench_fig damage_sync_call_p50_ms) ms (p99 $(bench_fig damage_sync_call_p99_ms))"
+	if [ "$VIRTGPU_DRIVER" = intree ] && ! bench_true dirtyfb_supported &&
+		! bench_true damage_sync_supported; then
+		skip damage-no-wait "$drm_name has neither DIRTYFB nor FB_DAMAGE_CLIPS"
+	elif awk -v a="$(bench_fig dirtyfb_call_p50_ms)" -v b="$(bench_fig damage_sync_call_p50_ms)" \
+		-v hz="$_hz" 'BEGIN { h = 500 / hz; exit !(a != "" && b != "" && a < h && b < h) }'; then
+		pass damage-no-wait "$_dd, under half a period at $_hz Hz"
+	else
+		fail damage-no-wait "$_dd: want both under half a period at $_hz Hz"
+	fi
+}
+
+# panic: drm_panic's plane hooks through the core's own debugfs trigger (drm_panic_plane_0),
+# which only kernels built with CONFIG_DRM_PANIC_DEBUG have (tools/debug-kernel.sh's 6.12);
+# Debian's kernels lack CONFIG_DRM_PANIC: SKIP there, and before 6.10 (no hooks). The panic
+# screen's text is not known here, so it is checked by colour as panic.sh's panic-core is: two
+# colours, the rarer on at least 1000 pixels (the pattern shown before has thousands). After
+# the fifo case (vmware_fifo=1) the screen changes only through SVGA_CMD_UPDATE: there this
+# also proves panic_flush. Then a normal frame must land again (panic-after).
+case_panic() {
+	if ! kernel_at_least 6.10; then
+		skip panic "kernel $(uname -r) is older than 6.10: no drm_panic plane hooks"
+		return
+	fi
+	if [ "$(kconfig CONFIG_DRM_PANIC_DEBUG)" != y ]; then
+		skip panic "kernel $(uname -r) is built without CONFIG_DRM_PANIC_DEBUG (Debian's: no CONFIG_DRM_PANIC)"
+		return
+	fi
+	_pd=''
+	for _d in /sys/kernel/debug/dri/[0-9]*; do
+		case $(cat "$_d/name" 2>/dev/null) in "$drm_name"*) _pd=$_d; break ;; esac
+	done
+	if [ -z "$_pd" ] || [ ! -e "$_pd/drm_panic_plane_0" ]; then
+		fail panic "no drm_panic_plane_0 in ${_pd:-/sys/kernel/debug/dri/*}: drm_panic did not take the plane"
+		return
+	fi
+	tool_start -d "/dev/dri/$card" show "0:$mode0:XR24"
+	if ! tool_wait 1 || ! verify panic-before; then
+		fail panic "the framebuffer itself did not show: ${detail:-$tool_err}"
+		tool_stop
+		return
+	fi
+	echo 1 >"$_pd/drm_panic_plane_0"
+	if ! screendump panic >/dev/null; then
+		fail panic "screendump failed"
+	else
+		_cols=$(python3 -S "$PPMCOLORS" --top 3 "$VIRTGPU_RESULTS/panic.ppm")
+		_rarer=$(echo "$_cols" | sed -n 's/^colours 2: [0-9a-f]* [0-9]*, [0-9a-f]* \([0-9]*\)$/\1/p')
+		if [ -n "$_rarer" ] && [ "$_rarer" -ge 1000 ]; then
+			pass panic "$mode0 XR24: $_cols"
+		else
+			fail panic "$mode0 XR24: want 2 colours, the rarer on >= 1000 pixels: $_cols"
+		fi
+	fi
+	tool_stop
+	show panic-after "$mode0"
 }
 
 case_fifo() {
@@ -540,6 +678,8 @@ for c in $(echo "$cases" | tr ',' ' '); do
 	handover) case_handover ;;
 	modes) case_modes ;;
 	damage) case_damage ;;
+	vblank) case_vblank ;;
+	panic) case_panic ;;
 	fifo) case_fifo ;;
 	igt) case_igt ;;
 	rebind) case_rebind ;;
