@@ -41,7 +41,7 @@ for u in getty@tty1.service serial-getty@ttyS0.service; do
 done
 # The guest's disk grows by about 1.5 GB with K2 and the DKMS builds.
 size=$(($(du -sm "$root" | cut -f 1) + 3000))
-mke2fs -q -t ext4 -L virtgpu-root -d "$root" "$img.tmp" "${size}M"
+mke2fs -q -t ext4 -L virtgpu-root -d "$root" "$img.tmp" "${size}M" >&2
 mv "$img.tmp" "$img"
 find "$cache" -maxdepth 1 -name 'diskimage-*.img' ! -path "$img" -delete
 echo "make-diskimage: $img built in $(($(date +%s) - t0)) s" >&2

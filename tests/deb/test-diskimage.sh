@@ -109,6 +109,9 @@ boot() {
 	m=$(v dkms | sed -E 's/\.(xz|zst|gz)( |$)/\2/g; s/ +$//')
 	if [ "$want" = virtgpu ]; then [ "$m" = "qemuvga.ko virtgpu.ko" ]; else [ -z "$m" ]; fi
 	result $? "boot$n-$k/updates-dkms" "${m:-empty}" "updates/dkms of the running kernel: ${m:-empty}"
+	# modprobe's configuration in the running system: the package's blacklist or none.
+	[ "$(v blacklist)" = "$([ "$want" = virtgpu ] && echo 1 || echo 0)" ]
+	result $? "boot$n-$k/blacklist" "" "blacklist virtio_gpu lines: $(v blacklist)"
 	[ "$(v pixels | cut -d ' ' -f 1)" = ok ]
 	result $? "boot$n-$k/pixels" "$(v pixels | cut -d ' ' -f 2-)" \
 		"$(v pixels)$(v screen | grep -q none && echo "no 32-bit fb0: $(v fb)")"
