@@ -22,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
 TREE = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(TREE / 'tests/vm'))
 sys.path.insert(0, str(TREE / 'tools/kmstest'))

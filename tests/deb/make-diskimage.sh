@@ -1,7 +1,8 @@
 #!/bin/bash
 # A bootable Debian bookworm disk image for tests/deb/test-diskimage.sh: one ext4
 # filesystem over the whole raw disk (root=/dev/vda), systemd and udev as init, kernel
-# K1 with its headers, dkms and initramfs-tools (its own initramfs in /boot), and the
+# K1 with its headers, dkms and initramfs-tools with zstd (its own initramfs in /boot;
+# without zstd it falls back to the slower gzip), and the
 # packages of kernel K2 (image and headers) already downloaded into apt's cache, so
 # installing K2 later needs no network. Cached in /var/cache/virtgpu as
 # diskimage-<K1>-<hash>.img, the hash over K1, K2 and this script; other files
@@ -26,7 +27,7 @@ trap 'rm -rf "$root" "$img.tmp"' EXIT
 t0=$(date +%s)
 # The apt lists and the downloaded K2 packages stay (cleanup/apt skipped).
 mmdebstrap --variant=apt --skip=cleanup/apt \
-	--include="systemd-sysv,udev,kmod,dkms,initramfs-tools,linux-image-$k1,linux-headers-$k1" \
+	--include="systemd-sysv,udev,kmod,zstd,dkms,initramfs-tools,linux-image-$k1,linux-headers-$k1" \
 	--customize-hook="chroot \"\$1\" apt-get install -d -y -q --no-install-recommends \
 		linux-image-$k2 linux-headers-$k2" \
 	bookworm "$root" "deb http://deb.debian.org/debian bookworm main" \
