@@ -6,7 +6,8 @@
 #   build     warning-free W=1 + sparse builds on every supported kernel (trixie's and
 #             sid's in their chroots, with their compilers) and arm64 cross builds of the
 #             bookworm releases, checkpatch
-#   package   the virtgpu-dkms .deb, installed, upgraded and removed in a bookworm chroot
+#   package   the virtgpu-dkms .deb: lintian, installed, upgraded and removed in a bookworm
+#             chroot, then on a guest booting from its own disk image (tests/deb/)
 #   guest     QEMU guests on bookworm's kernels (tests/guest/suite.d/*.txt), then IGT
 #             of ours against the in-tree drivers' in the same run (fewer passes: FAIL),
 #             and the smoke boots (tests/guest/suite-smoke.txt) on trixie's and sid's
@@ -161,6 +162,7 @@ for stage in $STAGES; do
 		;;
 	harness)
 		run_counted harness python3 tests/vm/test_vmrun.py
+		run_counted diskboot python3 tests/deb/test_diskboot.py
 		run_counted igt-runner python3 tests/igt/test_igt.py
 		run_counted kmstest make --no-print-directory -C tools/kmstest check
 		run_counted conftest tools/compat/test_conftest.sh
@@ -168,7 +170,13 @@ for stage in $STAGES; do
 	build) stage_build ;;
 	package)
 		out=$(tools/make-deb.sh 2>&1) || abort package/deb "$(echo "$out" | tail -n 5)"
-		run_counted package tests/deb/test-chroot.sh "$(echo "$out" | tail -n 1)"
+		deb=$(echo "$out" | tail -n 1)
+		out=$(lintian --fail-on error,warning "$deb" 2>&1)
+		result $? package/lintian "$(echo "$out" | grep -E '^[EW]: ' | head -n 5 | paste -sd ' ')"
+		run_counted package tests/deb/test-chroot.sh "$deb"
+		# The kernel upgrade's install and boot only in make check-full.
+		UPGRADE=${FULL:-0} run_counted package-disk tests/deb/test-diskimage.sh "$deb" \
+			"tests/out/diskimage-$(date +%Y%m%d-%H%M%S)"
 		;;
 	guest)
 		out=$(make --no-print-directory modules-all modules-suites guest-tools 2>&1) ||

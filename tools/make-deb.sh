@@ -19,7 +19,7 @@ virtgpu ($ver) unstable; urgency=medium
 
   * Built from commit $(git rev-parse --short HEAD).
 
- -- virtgpu developers <virtgpu@localhost>  $(date -R)
+ -- virtgpu developers <virtgpu@virtgpu.invalid>  $(date -R)
 CHANGES
 (cd "$src" && dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1) ||
 	{ tail -n 30 "$work/build.log" >&2; echo "make-deb: dpkg-buildpackage failed" >&2; exit 1; }

@@ -16,7 +16,7 @@ PKGS=(
 	linux-image-amd64 linux-headers-amd64
 	clang libclang-rt-14-dev
 	gcc-aarch64-linux-gnu curl
-	debhelper dh-dkms
+	debhelper dh-dkms lintian
 )
 
 need_update=0

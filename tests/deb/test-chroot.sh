@@ -46,12 +46,12 @@ m=$(mods "$k1")
 result $? "modules-built-$k1" "updates/dkms has: ${m:-nothing}"
 in_root modinfo -F alias "/lib/modules/$k1/updates/dkms/virtgpu.ko" | grep -q '^virtio:d00000010v'
 result $? virtgpu-claims-virtio-gpu
-# Whole listings first: grep -q would end the pipe early (pipefail).
+# Whole listings first, then here-strings: grep -q would end a pipe early (pipefail).
 initrd=$(in_root lsinitramfs "/boot/initrd.img-$k1")
-echo "$initrd" | grep -q 'modprobe.d/virtgpu.conf$'
+grep -q 'modprobe.d/virtgpu.conf$' <<<"$initrd"
 result $? blacklist-in-initramfs "$(echo "$initrd" | wc -l) files, no virtgpu.conf"
 config=$(in_root modprobe --showconfig)
-echo "$config" | grep -q '^blacklist virtio_gpu$'
+grep -q '^blacklist virtio_gpu$' <<<"$config"
 result $? virtio_gpu-blacklisted
 
 # A kernel upgrade: DKMS builds for the new headers by itself.
@@ -70,10 +70,10 @@ m=$(mods "$k1")
 [ -z "$m" ]
 result $? modules-removed "left: $m"
 initrd=$(in_root lsinitramfs "/boot/initrd.img-$k1")
-[ -n "$initrd" ] && ! echo "$initrd" | grep -q 'virtgpu.conf$'
+[ -n "$initrd" ] && ! grep -q 'virtgpu.conf$' <<<"$initrd"
 result $? blacklist-gone-from-initramfs
 config=$(in_root modprobe --showconfig)
-[ -n "$config" ] && ! echo "$config" | grep -q '^blacklist virtio_gpu$'
+[ -n "$config" ] && ! grep -q '^blacklist virtio_gpu$' <<<"$config"
 result $? virtio_gpu-not-blacklisted
 
 echo "$passed passed, $failed failed"
