@@ -28,9 +28,13 @@ BAD = """\
 [   13.000000] Kernel panic - not syncing: Fatal exception
 [   14.000000] UBSAN: array-index-out-of-bounds in drivers/gpu/drm/virtgpu/x.c:12:3
 [   15.000000] Call Trace:
+[   16.000000] Unable to handle kernel NULL pointer dereference at virtual address 0000000000000008
+[   16.000001] Internal error: Oops: 0000000096000005 [#1] SMP
+[   16.000002] Call trace:
 """
 
-# Must pass: lines seen when the stock 6.1.0-56 and 6.12.117 kernels boot here (TCG).
+# Must pass: lines seen when the stock 6.1.0-56 and 6.12.117 kernels boot here (TCG), the
+# last three from the arm64 6.1.0-57 kernel on QEMU's virt machine.
 GOOD = """\
 [    0.886079] mtrr: your CPUs had inconsistent fixed MTRR settings
 [    1.029585] acpi PNP0A03:00: fail to add MMCONFIG information, can't access extended PCI configuration space under this bridge.
@@ -40,6 +44,9 @@ GOOD = """\
 [    2.822730] amd_pstate: the _CPC object is not present in SBIOS or ACPI disabled
 [    4.608705] virtio-pci 0000:00:03.0: [drm] drm_plane_enable_fb_damage_clips() not called
 [    0.000000] Kernel command line: console=ttyS0 virtgpu.arg=WARNING: virtgpu.arg=Oops
+[    1.525457] pci-host-generic 4010000000.pcie: Memory resource size exceeds max for 32 bits
+[    8.572158] virtgpu: loading out-of-tree module taints kernel.
+[   68.504922] hrtimer: interrupt took 48867840 ns
 """
 
 
