@@ -12,7 +12,7 @@
 #             and the smoke boots (tests/guest/suite-smoke.txt) on trixie's and sid's
 #   arm64     an arm64 guest (qemu-system-aarch64 -M virt, Debian's arm64 6.1 kernel from
 #             tools/arm64-kernels.sh): the smoke boots; FULL: on 6.12's too, and qemuvga.ko
-#             on bochs-display (virt has no VGA) on both
+#             on bochs-display and std VGA as a PCI function (tests/guest/suite-arm64.txt)
 #   mutants   (make check-full) deliberately broken copies of the tree must each be caught
 #   debug     (make check-debug) a KASAN/lockdep/kmemleak 6.12 guest kernel, built once, and
 #             the guest boots of DEBUG_ONLY on it
@@ -221,8 +221,7 @@ for stage in $STAGES; do
 			--suite tests/guest/suite-smoke.txt --out "$out"
 		if [ -n "${FULL:-}" ]; then
 			run_counted guest-arm64-qemuvga python3 tests/vm/suite.py --driver ours \
-				--kernels "$k" --suite tests/guest/suite.d/70-qemuvga.txt \
-				--only qemuvga-bochs-display --out "$out-qemuvga"
+				--kernels "$k" --suite tests/guest/suite-arm64.txt --out "$out-qemuvga"
 		fi
 		;;
 	mutants) run_counted mutants python3 tests/mutants/run.py ;;

@@ -4,7 +4,8 @@
 # sibling of the cross-build headers of tools/cross-headers.sh) with its modules and their
 # modules.dep, and busybox-static's arm64 binary for the initramfs. Everything goes to
 # $VIRTGPU_CACHE/arm64-root (boot/, lib/modules/, bin/busybox); a kernel is ready when its
-# .virtgpu-complete-<KVER> marker is there. Prints one KVER per line.
+# .virtgpu-complete-<KVER> marker is there (about 550 MB for two kernels). Prints one KVER
+# per line.
 #   tools/arm64-kernels.sh
 set -euo pipefail
 
@@ -38,20 +39,23 @@ fetch() {
 
 if [ ! -x "$root/bin/busybox" ]; then
 	tmp=$(mktemp -d)
-	dpkg-deb -x "$(fetch busybox-static busybox-static)" "$tmp"
+	deb=$(fetch busybox-static busybox-static)
+	dpkg-deb -x "$deb" "$tmp"
 	mkdir -p "$root/bin"
 	install -m 755 "$tmp/bin/busybox" "$root/bin/busybox"
-	rm -rf "$tmp"
+	rm -rf "$tmp" "$deb"
 fi
 
 for k in $("$here/kernels.sh"); do
 	abi=${k%-amd64}
 	ak=$abi-arm64
 	if [ ! -e "$root/.virtgpu-complete-$ak" ]; then
-		dpkg-deb -x "$(fetch "linux-image-$k-unsigned" "linux-image-$ak-unsigned")" "$root"
+		deb=$(fetch "linux-image-$k-unsigned" "linux-image-$ak-unsigned")
+		dpkg-deb -x "$deb" "$root"
 		# The package's postinst would run depmod: modprobe in the guest needs modules.dep.
 		depmod -b "$root" "$ak"
 		touch "$root/.virtgpu-complete-$ak"
+		rm -f "$deb"	# unpacked for good: the marker says so
 	fi
 	echo "$ak"
 done
