@@ -271,6 +271,41 @@ class DevicePlan(unittest.TestCase):
         self.assertEqual(vmrun.plan_devices(['none']), ([], None))
 
 
+class Arches(unittest.TestCase):
+    """Which QEMU boots a kernel (vmrun.kernel_arch, ARCHES, kernel_root)."""
+
+    def test_arm64_release_boots_aarch64(self):
+        self.assertEqual(vmrun.kernel_arch('6.1.0-57-arm64'), 'arm64')
+        self.assertEqual(vmrun.kernel_arch('6.12.118+deb12-arm64'), 'arm64')
+        qemu, console = vmrun.ARCHES['arm64']
+        self.assertEqual(qemu[:3], ['qemu-system-aarch64', '-M', 'virt'])
+        self.assertEqual(console, 'ttyAMA0')
+
+    def test_other_releases_boot_x86(self):
+        for k in ('6.1.0-57-amd64', '7.2.13+deb14-amd64', '6.12.118-vgpu-debug'):
+            self.assertEqual(vmrun.kernel_arch(k), 'x86_64', k)
+        self.assertEqual(vmrun.ARCHES['x86_64'][1], 'ttyS0')
+
+    def test_arm64_kernels_only_when_complete(self):
+        with tempfile.TemporaryDirectory() as d:
+            root = Path(d, 'arm64-root')
+            for k in ('6.1.0-1-arm64', '6.1.0-2-arm64'):
+                (root / 'boot').mkdir(parents=True, exist_ok=True)
+                (root / f'boot/vmlinuz-{k}').touch()
+                (root / f'lib/modules/{k}').mkdir(parents=True)
+            (root / '.virtgpu-complete-6.1.0-2-arm64').touch()
+            old = os.environ.get('VIRTGPU_CACHE')
+            os.environ['VIRTGPU_CACHE'] = d
+            try:
+                self.assertEqual(vmrun.arm64_kernels(), ['6.1.0-2-arm64'])
+                self.assertEqual(vmrun.kernel_root('6.1.0-2-arm64'), root)
+            finally:
+                if old is None:
+                    del os.environ['VIRTGPU_CACHE']
+                else:
+                    os.environ['VIRTGPU_CACHE'] = old
+
+
 class LineResult(unittest.TextTestResult):
     """One PASS/FAIL line per test, like the other test stages."""
     prefix = 'harness'
