@@ -37,7 +37,8 @@ arm64)
 *) echo "rootfs: ROOTFS_ARCH is amd64 or arm64, not $ARCH" >&2; exit 2 ;;
 esac
 
-key=$(printf '%s\n' "${PACKAGES[@]}" "suite=$SUITE" "version=$ROOTFS_VERSION" "arch=$ARCH" | sort |
+# The amd64 key leaves the arch out: it stays the one every existing cache (and checkout) has.
+key=$(printf '%s\n' "${PACKAGES[@]}" "suite=$SUITE" "version=$ROOTFS_VERSION" ${TAG:+"arch=$ARCH"} | sort |
 	sha256sum | cut -c1-12)
 cache=${VIRTGPU_CACHE:-/var/cache/virtgpu}
 out=${1:-$cache/rootfs-$TAG$key}
