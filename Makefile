@@ -4,6 +4,7 @@
 #   make [KVER=... | KDIR=...]   build virtgpu.ko for one kernel
 #   make modules-all             build for every supported kernel installed
 #   make modules-suites          build for trixie's and sid's kernels, in their chroots
+#   make modules-arm64           cross-build for Debian's arm64 kernels of the same releases
 #   make setup                   install what the build and tests need
 #   make run                     boot a guest with the module, screenshot it
 #   make check                   every test (under 60 minutes)
@@ -19,7 +20,7 @@ KVER ?= $(shell tools/kernels.sh default)
 KDIR ?= /lib/modules/$(KVER)/build
 BUILD := $(CURDIR)/build/$(KVER)
 
-.PHONY: all modules modules-all modules-suites guest-tools clean setup run check check-full check-debug \
+.PHONY: all modules modules-all modules-suites modules-arm64 guest-tools guest-tools-arm64 clean setup run check check-full check-debug \
 	compare bench bench-3d unit debug-kernel deb
 
 all: modules
@@ -42,6 +43,20 @@ modules-suites:
 		tools/suite-chroots.sh run $$s make --no-print-directory KVER=$$k \
 			KDIR=/lib/modules/$$k/build modules; \
 	done
+
+# Debian's arm64 kernels of the supported releases (tools/cross-headers.sh), cross-built.
+modules-arm64:
+	@set -e; kds=$$(tools/cross-headers.sh arm64); for kd in $$kds; do \
+		$(MAKE) --no-print-directory KVER=$${kd##*/linux-headers-} KDIR=$$kd modules; \
+	done
+
+# What the arm64 smoke boots run: vgpu-kmstest, cross-built against the libdrm of the arm64
+# guest root filesystem (tests/vm/rootfs.sh with ROOTFS_ARCH=arm64), which runs it.
+guest-tools-arm64:
+	@set -e; sysroot=$$(ROOTFS_ARCH=arm64 tests/vm/rootfs.sh | tail -n 1); \
+	$(MAKE) -C tools/kmstest BUILD=build-arm64 CC=aarch64-linux-gnu-gcc \
+		DRM_CFLAGS="-I$$sysroot/usr/include/libdrm" \
+		DRM_LIBS="-L$$sysroot/usr/lib/aarch64-linux-gnu -ldrm"
 
 # Programs the guest tests run, built on the host against libdrm.
 guest-tools:

@@ -11,6 +11,9 @@
 #   guest     QEMU guests on bookworm's kernels (tests/guest/suite.d/*.txt), then IGT
 #             of ours against the in-tree drivers' in the same run (fewer passes: FAIL),
 #             and the smoke boots (tests/guest/suite-smoke.txt) on trixie's and sid's
+#   arm64     an arm64 guest (qemu-system-aarch64 -M virt, Debian's arm64 6.1 kernel from
+#             tools/arm64-kernels.sh): the smoke boots; FULL: on 6.12's too, and qemuvga.ko
+#             on bochs-display and std VGA as a PCI function (tests/guest/suite-arm64.txt)
 #   mutants   (make check-full) deliberately broken copies of the tree must each be caught
 #   debug     (make check-debug) a KASAN/lockdep/kmemleak 6.12 guest kernel, built once, and
 #             the guest boots of DEBUG_ONLY on it
@@ -23,11 +26,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
 if [ -n "${FULL:-}" ]; then
-	STAGES=${STAGES:-unit harness build package guest mutants}
+	STAGES=${STAGES:-unit harness build package guest arm64 mutants}
 	FUZZ_RUNS=${FUZZ_RUNS:-50000000}
 	COMPARE_KERNELS=all
 fi
-STAGES=${STAGES:-unit harness build package guest}
+STAGES=${STAGES:-unit harness build package guest arm64}
 COMPARE_KERNELS=${COMPARE_KERNELS:-6.12}
 DEBUG_ONLY=${DEBUG_ONLY:-probe-1head console pixels-update panic desktop cursor virgl stress unplug}
 passed=0 failed=0 skipped=0
@@ -205,6 +208,28 @@ for stage in $STAGES; do
 		if [ -n "${FULL:-}" ]; then
 			run_counted guest-full python3 tests/vm/suite.py --driver ours \
 				--suite tests/guest/suite-full.txt --out "$out-full"
+		fi
+		;;
+	arm64)
+		# Only the kernels booted here: the build stage cross-built every one already.
+		ks=$(tools/arm64-kernels.sh) || abort arm64/kernels "tools/arm64-kernels.sh failed"
+		k=$(grep '^6\.1\.' <<<"$ks")
+		[ -z "${FULL:-}" ] || k=$(paste -sd, <<<"$ks")
+		kds=$(tools/cross-headers.sh arm64) || abort arm64/headers "tools/cross-headers.sh failed"
+		for kd in $kds; do
+			kv=${kd##*/linux-headers-}
+			case ,$k, in *,"$kv",*) ;; *) continue ;; esac
+			out=$(make --no-print-directory KVER="$kv" KDIR="$kd" modules 2>&1) ||
+				abort "arm64/build/$kv" "$(echo "$out" | grep -E 'error|Error' | head -n 5)"
+		done
+		out=$(make --no-print-directory guest-tools-arm64 2>&1) ||
+			abort arm64/guest-tools "$(echo "$out" | grep -Ei 'error|failed' | head -n 5)"
+		out=tests/out/check-arm64-$(date +%Y%m%d-%H%M%S)
+		run_counted guest-arm64 python3 tests/vm/suite.py --driver ours --kernels "$k" \
+			--suite tests/guest/suite-smoke.txt --out "$out"
+		if [ -n "${FULL:-}" ]; then
+			run_counted guest-arm64-qemuvga python3 tests/vm/suite.py --driver ours \
+				--kernels "$k" --suite tests/guest/suite-arm64.txt --out "$out-qemuvga"
 		fi
 		;;
 	mutants) run_counted mutants python3 tests/mutants/run.py ;;

@@ -15,7 +15,8 @@ PKGS=(
 	imagemagick python3 libdrm-dev pkg-config perl linux-source-6.12
 	linux-image-amd64 linux-headers-amd64
 	clang libclang-rt-14-dev
-	gcc-aarch64-linux-gnu curl
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross curl
+	qemu-system-arm	# the arm64 smoke boots (qemu-system-aarch64 -M virt)
 	debhelper dh-dkms lintian
 )
 

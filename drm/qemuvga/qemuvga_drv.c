@@ -64,6 +64,16 @@ static int qemuvga_pci_probe(struct pci_dev *pdev, const struct pci_device_id *e
 	/* The ID table cannot match VirtIO; this keeps it that way. */
 	if (pdev->vendor == PCI_VENDOR_ID_REDHAT_QUMRANET)
 		return -ENODEV;
+	/*
+	 * VMware's SVGA value register is a 32-bit port at an odd address
+	 * (BAR0 + 1), which only x86's port instructions reach. Elsewhere the
+	 * I/O space is a memory-mapped window where that access aborts (arm64:
+	 * an external abort, an oops): refuse before touching anything.
+	 */
+	if (ent->driver_data == QEMUVGA_VMWARE && !IS_ENABLED(CONFIG_X86)) {
+		dev_info(&pdev->dev, "VMware SVGA II needs x86 port I/O\n");
+		return -ENODEV;
+	}
 
 	ret = aperture_remove_conflicting_pci_devices(pdev, QEMUVGA_NAME);
 	if (ret)

@@ -279,7 +279,9 @@ pci_driver() {
 # The script sets $work, a scratch directory. The tool writes the expected image of head i to
 # $work/exp-i.ppm and the number of each step it has committed to $work/ready; SIGUSR1 makes it
 # take the next step, SIGTERM makes it drop its framebuffers and exit.
-KMSTEST=${VIRTGPU_TREE:-/mnt/virtgpu}/tools/kmstest/build/vgpu-kmstest
+# An arm64 guest runs the cross-built one (make guest-tools-arm64).
+case $(uname -m) in aarch64) _kmstest_dir=build-arm64 ;; *) _kmstest_dir=build ;; esac
+KMSTEST=${VIRTGPU_TREE:-/mnt/virtgpu}/tools/kmstest/$_kmstest_dir/vgpu-kmstest
 tool_pid='' tool_err='' _tool_t0=0
 
 # Centiseconds since boot.

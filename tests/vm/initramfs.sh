@@ -2,7 +2,8 @@
 # Build (once) and cache the tiny initramfs that boots a test guest with kernel KVER.
 # Usage: tests/vm/initramfs.sh KVER [OUT]   -> prints the cpio.gz path as the last stdout line.
 # Contents: static busybox, tests/vm/init as /init, and the kernel's modules (the host's, or
-# those of the tools/suite-chroots.sh chroot that holds KVER) that mount a
+# those of the tools/suite-chroots.sh chroot that holds KVER, or for an arm64 KVER those of
+# tools/arm64-kernels.sh with its arm64 busybox) that mount a
 # virtio-9p root with an overlay on top (virtio_pci, 9p, 9pnet_virtio, overlay and their deps,
 # in load order). The cache key hashes every input, so editing init or a kernel update with an
 # unchanged KVER rebuilds it.
@@ -17,10 +18,16 @@ if [ ! -d "/lib/modules/$kver" ]; then
 	for r in "$cache"/suite-*/; do
 		[ -e "$r/.virtgpu-complete" ] && [ -d "$r/lib/modules/$kver" ] && root=${r%/}
 	done
+	# An arm64 kernel and its busybox (tools/arm64-kernels.sh).
+	if [ -e "$cache/arm64-root/.virtgpu-complete-$kver" ]; then
+		root=$cache/arm64-root
+		busybox=$root/bin/busybox
+	fi
 fi
 [ -d "$root/lib/modules/$kver" ] || { echo "initramfs: no /lib/modules/$kver" >&2; exit 1; }
 # Only busybox-static's binary runs without a libc in the initramfs.
-dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' ||
+[ "$busybox" != /bin/busybox ] ||
+	dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' ||
 	{ echo "initramfs: install busybox-static" >&2; exit 1; }
 
 # Module files in load order, deduplicated ("builtin X" lines name nothing to load).

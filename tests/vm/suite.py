@@ -3,6 +3,8 @@
 
   tests/vm/suite.py [--kernels all|6.1,6.12|KVER] [--driver ours|intree|both] [--only LABEL]
 
+An arm64 KVER (tools/arm64-kernels.sh: 6.1.0-57-arm64) boots an AArch64 guest (vmrun.py).
+
 Boots run one after another (TCG is CPU bound). Test lines are printed as each boot ends;
 the last line is "N passed, N failed" (", N skipped" if any). With --driver both, a table
 test -> ours / intree comes before it. Results: tests/out/<timestamp>/<kernel>/<driver>/<label>/
@@ -50,8 +52,10 @@ def resolve_kernels(specs):
     """The kernel releases 'all', '6.1,6.12' or exact releases name; every one must be
     installed (bootable), otherwise the suite stops, saying which is missing."""
     installed = vmrun.installed_kernels()
-    # Kernels of the suite chroots (trixie, sid) match only by their exact release.
-    installed += [k for k in vmrun.suite_kernels() if k in specs.split(',')]
+    # Kernels of the suite chroots (trixie, sid) and Debian's arm64 kernels
+    # (tools/arm64-kernels.sh) match only by their exact release.
+    installed += [k for k in vmrun.suite_kernels() + vmrun.arm64_kernels()
+                  if k in specs.split(',')]
     chosen = []
     for spec in specs.split(','):
         for s in (list(series()) if spec == 'all' else (spec,)):

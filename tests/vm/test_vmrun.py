@@ -28,9 +28,13 @@ BAD = """\
 [   13.000000] Kernel panic - not syncing: Fatal exception
 [   14.000000] UBSAN: array-index-out-of-bounds in drivers/gpu/drm/virtgpu/x.c:12:3
 [   15.000000] Call Trace:
+[   16.000000] Unable to handle kernel NULL pointer dereference at virtual address 0000000000000008
+[   16.000001] Internal error: Oops: 0000000096000005 [#1] SMP
+[   16.000002] Call trace:
 """
 
-# Must pass: lines seen when the stock 6.1.0-56 and 6.12.117 kernels boot here (TCG).
+# Must pass: lines seen when the stock 6.1.0-56 and 6.12.117 kernels boot here (TCG), the
+# last three from the arm64 6.1.0-57 kernel on QEMU's virt machine.
 GOOD = """\
 [    0.886079] mtrr: your CPUs had inconsistent fixed MTRR settings
 [    1.029585] acpi PNP0A03:00: fail to add MMCONFIG information, can't access extended PCI configuration space under this bridge.
@@ -40,6 +44,9 @@ GOOD = """\
 [    2.822730] amd_pstate: the _CPC object is not present in SBIOS or ACPI disabled
 [    4.608705] virtio-pci 0000:00:03.0: [drm] drm_plane_enable_fb_damage_clips() not called
 [    0.000000] Kernel command line: console=ttyS0 virtgpu.arg=WARNING: virtgpu.arg=Oops
+[    1.525457] pci-host-generic 4010000000.pcie: Memory resource size exceeds max for 32 bits
+[    8.572158] virtgpu: loading out-of-tree module taints kernel.
+[   68.504922] hrtimer: interrupt took 48867840 ns
 """
 
 
@@ -262,6 +269,41 @@ class DevicePlan(unittest.TestCase):
         self.assertEqual(vmrun.plan_devices([], 'std'), ([], None))
         self.assertEqual(vmrun.plan_devices(['none'], 'qxl'), ([], None))
         self.assertEqual(vmrun.plan_devices(['none']), ([], None))
+
+
+class Arches(unittest.TestCase):
+    """Which QEMU boots a kernel (vmrun.kernel_arch, ARCHES, kernel_root)."""
+
+    def test_arm64_release_boots_aarch64(self):
+        self.assertEqual(vmrun.kernel_arch('6.1.0-57-arm64'), 'arm64')
+        self.assertEqual(vmrun.kernel_arch('6.12.118+deb12-arm64'), 'arm64')
+        qemu, console = vmrun.ARCHES['arm64']
+        self.assertEqual(qemu[:3], ['qemu-system-aarch64', '-M', 'virt'])
+        self.assertEqual(console, 'ttyAMA0')
+
+    def test_other_releases_boot_x86(self):
+        for k in ('6.1.0-57-amd64', '7.2.13+deb14-amd64', '6.12.118-vgpu-debug'):
+            self.assertEqual(vmrun.kernel_arch(k), 'x86_64', k)
+        self.assertEqual(vmrun.ARCHES['x86_64'][1], 'ttyS0')
+
+    def test_arm64_kernels_only_when_complete(self):
+        with tempfile.TemporaryDirectory() as d:
+            root = Path(d, 'arm64-root')
+            for k in ('6.1.0-1-arm64', '6.1.0-2-arm64'):
+                (root / 'boot').mkdir(parents=True, exist_ok=True)
+                (root / f'boot/vmlinuz-{k}').touch()
+                (root / f'lib/modules/{k}').mkdir(parents=True)
+            (root / '.virtgpu-complete-6.1.0-2-arm64').touch()
+            old = os.environ.get('VIRTGPU_CACHE')
+            os.environ['VIRTGPU_CACHE'] = d
+            try:
+                self.assertEqual(vmrun.arm64_kernels(), ['6.1.0-2-arm64'])
+                self.assertEqual(vmrun.kernel_root('6.1.0-2-arm64'), root)
+            finally:
+                if old is None:
+                    del os.environ['VIRTGPU_CACHE']
+                else:
+                    os.environ['VIRTGPU_CACHE'] = old
 
 
 class LineResult(unittest.TextTestResult):

@@ -32,11 +32,13 @@ TREE = VM_DIR.parent.parent
 RESULTS_MARK = '.virtgpu-results'   # marks a directory we may wipe before a run
 
 # Kernel log lines that mean the kernel is unhappy. Checked against boots of the stock
-# Debian 6.1 and 6.12 kernels in this QEMU (TCG, -cpu max): none of these occur there.
+# Debian 6.1 and 6.12 kernels in this QEMU (TCG, -cpu max; arm64: virt, cortex-a57): none of
+# these occur there. arm64 words some reports its own way: "Unable to handle kernel NULL
+# pointer dereference", "Internal error: Oops", "Call trace:".
 DMESG_BAD = re.compile(
     r'WARNING:|BUG:|kernel BUG at|Oops|KASAN|UBSAN:|refcount_t|lockdep|'
     r'possible circular locking|INFO: task .* blocked|general protection fault|'
-    r'Call Trace:|Kernel panic')
+    r'Unable to handle kernel|Internal error:|Call [Tt]race:|Kernel panic')
 # The command line echoes whatever a caller appended (--append); it is not a kernel report.
 # A lockdep kernel (make debug-kernel) announces itself at boot; that is no report either.
 DMESG_IGNORE = re.compile(r'Kernel command line:|RCU lockdep checking is enabled')
@@ -80,17 +82,46 @@ def suite_kernels():
     return [k for root in suite_roots() for k in bootable(root)]
 
 
+def arm64_root():
+    """Debian's arm64 kernels and their modules, as tools/arm64-kernels.sh lays them out."""
+    return Path(os.environ.get('VIRTGPU_CACHE', '/var/cache/virtgpu')) / 'arm64-root'
+
+
+def arm64_kernels():
+    """The arm64 kernels ready to boot: booted only when named, never as a default."""
+    root = arm64_root()
+    return [k for k in bootable(root) if (root / f'.virtgpu-complete-{k}').exists()] \
+        if root.is_dir() else []
+
+
+def kernel_arch(kernel):
+    """arm64 for Debian's arm64 kernels (KVER ends in -arm64), else x86_64."""
+    return 'arm64' if kernel.endswith('-arm64') else 'x86_64'
+
+
 def kernel_root(kernel):
-    """Where kernel's boot/ and lib/modules/ are: the host, else a suite chroot."""
-    for root in [Path('/')] + suite_roots():
+    """Where kernel's boot/ and lib/modules/ are: the host, else a suite chroot, else the
+    arm64 kernels' tree."""
+    for root in [Path('/')] + suite_roots() + [arm64_root()]:
         if kernel in bootable(root):
             return root
     return Path('/')
 
 
-def last_line(cmd):
+# What QEMU runs an architecture's guest on: the system emulator, its machine and CPU
+# arguments, and the serial console's name in the guest. AArch64's virt machine has no VGA
+# and no firmware is needed: QEMU loads the kernel's Image itself (-kernel). cortex-a57, not
+# max: max's pointer authentication (QARMA) costs TCG much time in every function.
+ARCHES = {
+    'x86_64': (['qemu-system-x86_64', '-cpu', 'max'], 'ttyS0'),
+    'arm64': (['qemu-system-aarch64', '-M', 'virt', '-cpu', 'cortex-a57'], 'ttyAMA0'),
+}
+
+
+def last_line(cmd, env=None):
     """Run a cache script (its progress goes to our stderr); return its last stdout line."""
-    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
+    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True,
+                         env=env).stdout
     return out.strip().splitlines()[-1]
 
 
@@ -416,7 +447,7 @@ def scan_dmesg(results, label='', driver='', allow=None):
         if DMESG_IGNORE.search(line):
             continue
         if DMESG_BAD.search(line):
-            if line.rstrip().endswith('Call Trace:'):
+            if re.search(r'Call [Tt]race:$', line.rstrip()):
                 # A bare backtrace (sysrq, NMI, hung task): name the task from its "CPU: ...
                 # PID: ... Comm: ..." header, a few lines above.
                 comm = next((x.strip() for x in reversed(texts[max(0, i - 25):i])
@@ -564,7 +595,11 @@ def boot_once(kernel=None, devices=(), vga='none', driver='ours', script=None, r
     def say(*a):
         print('vmrun:', *a, file=sys.stderr)
 
-    rootfs = last_line([str(VM_DIR / 'rootfs.sh')])
+    arch = kernel_arch(kernel)
+    if arch != 'x86_64' and vga != 'none':
+        raise SystemExit(f'vmrun: {arch} guests have no -vga (got --vga {vga}): use --device')
+    rootfs = last_line([str(VM_DIR / 'rootfs.sh')],
+                       env=dict(os.environ, ROOTFS_ARCH='arm64') if arch == 'arm64' else None)
     initrd = last_line([str(VM_DIR / 'initramfs.sh'), kernel])
 
     devices, gpu_id = plan_devices(devices, vga)
@@ -589,12 +624,13 @@ def boot_once(kernel=None, devices=(), vga='none', driver='ours', script=None, r
     # with a GL display does not power off: it leaves a marker and QEMU is told to quit.
     gl = 'gl=on' in display
     # sysrq_always_enabled: a guest that times out is asked for its blocked tasks first.
-    cmdline = ('console=ttyS0 loglevel=5 panic=-1 log_buf_len=8M sysrq_always_enabled '
+    qemu_arch, console = ARCHES[arch]
+    cmdline = (f'console={console} loglevel=5 panic=-1 log_buf_len=8M sysrq_always_enabled '
                'modprobe.blacklist=virtio_gpu '
                f'virtgpu.script={script} virtgpu.driver={driver} ' +
                ('virtgpu.halt=host ' if gl else '') +
                ''.join(f'virtgpu.arg={a} ' for a in script_args) + append).strip()
-    cmd = ['qemu-system-x86_64', '-accel', 'tcg', '-cpu', 'max', '-m', mem,
+    cmd = qemu_arch + ['-accel', 'tcg', '-m', mem,
            '-smp', str(smp), '-nodefaults', '-vga', vga, '-display', display, '-no-reboot',
            '-name', 'debug-threads=on',   # thread names: vCPUs apart from the rest (do_cpu)
            '-serial', f'file:{results}/serial.log',
@@ -654,7 +690,7 @@ def boot_once(kernel=None, devices=(), vga='none', driver='ours', script=None, r
     tests, bad = collect(results, timed_out, None if timed_out else qemu.returncode,
                          label, driver)
     summary = {
-        'prefix': prefix, 'kernel': kernel, 'driver': driver, 'label': label,
+        'prefix': prefix, 'kernel': kernel, 'arch': arch, 'driver': driver, 'label': label,
         'script': shlex.join([script] + script_args), 'devices': devices, 'results': str(results),
         'duration_s': round(duration, 1), 'timed_out': timed_out,
         'tests': [{'status': s, 'name': n, 'detail': d} for s, n, d in tests],

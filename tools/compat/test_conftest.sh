@@ -51,6 +51,37 @@ else
 	ko broken-compiler-stops "no clear message or a header left behind: $(head -n 2 "$tmp/err")"
 fi
 
+# The same for a cross build: a broken aarch64 compiler on Debian's arm64 headers
+# (tools/cross-headers.sh) stops it too, instead of every probe reading as absent.
+if ! akdir=$(tools/cross-headers.sh arm64 2>"$tmp/err" | head -n 1) || [ -z "$akdir" ]; then
+	ko broken-cross-compiler-stops "no arm64 headers: $(head -n 2 "$tmp/err")"
+elif PATH=$tmp/bin:$PATH tools/compat/conftest.sh "$akdir" "$tmp/broken-arm64.h" 2>"$tmp/err"; then
+	ko broken-cross-compiler-stops "exit 0 with a header of $(grep -c 'not set' "$tmp/broken-arm64.h") absent APIs"
+elif grep -q 'no probe can be trusted' "$tmp/err" && grep -q 'ARCH=arm64' "$tmp/err" &&
+	[ ! -e "$tmp/broken-arm64.h" ]; then
+	ok broken-cross-compiler-stops
+else
+	ko broken-cross-compiler-stops "no clear message or a header left behind: $(head -n 2 "$tmp/err")"
+fi
+
+# A probe that fails inside a kernel header (the compiler points at no line of the probe;
+# here an empty macro breaks every "struct list_head" of the headers) is a broken
+# environment, not an absent API: the build stops.
+cp -r tools/compat "$tmp/compat"
+cat >"$tmp/compat/zz_header_error.c" <<'C'
+/* HAVE_HEADER_ERROR_TEST: a probe whose compile errors are all in kernel headers */
+#define list_head
+#include <linux/list.h>
+C
+if "$tmp/compat/conftest.sh" "$kdir" "$tmp/header.h" 2>"$tmp/err"; then
+	ko header-error-stops "exit 0: $(grep HEADER_ERROR "$tmp/header.h")"
+elif grep -q 'probe zz_header_error failed without a compiler error of its own' "$tmp/err" &&
+	[ ! -e "$tmp/header.h" ]; then
+	ok header-error-stops
+else
+	ko header-error-stops "no clear message or a header left behind: $(head -n 2 "$tmp/err")"
+fi
+
 # The architecture comes from the kernel tree.
 mkdir -p "$tmp/arm64/include/config" "$tmp/x86/include/config"
 echo 'CONFIG_ARM64=y' >"$tmp/arm64/include/config/auto.conf"
