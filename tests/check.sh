@@ -203,7 +203,8 @@ for stage in $STAGES; do
 			# Trixie's and sid's kernels (tools/suite-chroots.sh): the smoke boots.
 			k=$(tools/suite-chroots.sh list | awk '{ print $2 }' | paste -sd,)
 			run_counted guest-smoke python3 tests/vm/suite.py --driver ours --kernels "$k" \
-				--suite tests/guest/suite-smoke.txt --out "$out-smoke"
+				--suite tests/guest/suite-smoke.txt \
+				--suite tests/guest/suite-smoke-amd64.txt --out "$out-smoke"
 		fi
 		if [ -n "${FULL:-}" ]; then
 			run_counted guest-full python3 tests/vm/suite.py --driver ours \

@@ -111,7 +111,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--kernels', default='all', help='all, 6.1, 6.12 or KVER, comma list')
     p.add_argument('--only', action='append', help='run only this label (repeatable)')
-    p.add_argument('--suite', type=Path, default=SUITE)
+    p.add_argument('--suite', type=Path, action='append',
+                   help='a suite file or directory (repeatable; default tests/guest/suite.d)')
     p.add_argument('--out', type=Path, help='results root (default tests/out/<timestamp>)')
     vmrun.add_run_args(p)   # defaults for every line; the line's options override them
     a = p.parse_args()
@@ -122,7 +123,8 @@ def main():
     out = a.out or OUT / datetime.datetime.now().strftime('%Y%m%d-%H%M%S')
     runs = []   # (kernel, driver, boot)
     for kernel in select_kernels(a.kernels):
-        for boot in (b for f in suite_files(a.suite) for b in parse_suite(f)):
+        for boot in (b for s in (a.suite or [SUITE]) for f in suite_files(s)
+                     for b in parse_suite(f)):
             if a.only and boot['label'] not in a.only:
                 continue
             if not any(s == 'all' or matches(kernel, s) for s in boot['kernels']):
