@@ -13,6 +13,7 @@
 #   make compare                 the guest tests on our driver and the in-tree one
 #   make bench                   display benchmark, ours and in-tree side by side
 #   make bench-3d                3D benchmark (virgl: fences, submits, glmark2), side by side
+#   make bench-desktop           real clients: x11perf under Xorg, Weston clients, side by side
 #   make deb                     the virtgpu-dkms package (build/deb/)
 #   make debug-kernel            build a KASAN/lockdep/drm_panic 6.12 guest kernel (optional)
 
@@ -21,7 +22,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 BUILD := $(CURDIR)/build/$(KVER)
 
 .PHONY: all modules modules-all modules-suites modules-arm64 guest-tools guest-tools-arm64 clean setup run check check-full check-debug \
-	compare bench bench-3d unit debug-kernel deb
+	compare bench bench-3d bench-desktop unit debug-kernel deb
 
 all: modules
 
@@ -90,6 +91,9 @@ bench: setup modules-all guest-tools
 
 bench-3d: setup modules-all guest-tools
 	python3 tests/bench/run.py --suite 3d --kernels all --drivers ours,intree --repeat 3
+
+bench-desktop: setup modules-all guest-tools
+	python3 tests/bench/run.py --suite desktop --kernels all --drivers ours,intree
 
 deb: setup
 	@tools/make-deb.sh

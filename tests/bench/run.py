@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Display and 3D benchmarks: boot a guest per driver and kernel, run them, print a table.
 
-  tests/bench/run.py [--suite kms|3d] [--kernels newest|all|6.1,6.12|KVER]
+  tests/bench/run.py [--suite kms|3d|desktop] [--kernels newest|all|6.1,6.12|KVER]
                      [--drivers ours,intree] [--seconds 5] [--mode 1920x1080]
                      [--tests flip,full,...] [--outputs N] [--repeat N] [--host-cpu]
                      [--out DIR]
@@ -9,6 +9,10 @@
 --suite 3d (ours and intree only) boots virtio-gpu-gl-pci with QEMU's GL display on Xvfb and
 runs tests/guest/bench-3d.sh: tests/bench/build/gpubench (EXECBUFFER round trips with a fence
 wait, fence latency, EXECBUFFER + WAIT, resource create+destroy) and glmark2-es2-drm's score.
+--suite desktop (ours and intree only) boots virtio-gpu-pci at --mode and runs
+tests/guest/bench-desktop.sh: x11perf under Xorg modesetting (AccelMethod none) and the frame
+rates of weston-simple-shm and weston-simple-damage under Weston (DRM backend), each client
+for SECONDS (see the script for how each figure is measured).
 The rest of this text is about the default, --suite kms.
 
 Each boot: -device virtio-gpu-pci,xres=W,yres=H (ours, intree) or QEMU's std VGA / VMware
@@ -84,6 +88,8 @@ def run_one(kernel, driver, a, results):
     w, h = a.mode.split('x')
     if a.suite == '3d':
         return run_3d(kernel, v, a, results)
+    if a.suite == 'desktop':
+        return run_desktop(kernel, v, a, results)
     script = f'tests/guest/bench.sh seconds={a.seconds} mode={a.mode}'
     if a.tests:
         script += f' tests={a.tests}'
@@ -107,6 +113,17 @@ def run_3d(kernel, v, a, results):
                   driver=v['driver'], script=f'tests/guest/bench-3d.sh seconds={a.seconds}',
                   results=results, label='bench-3d', timeout=1200 + 10 * a.seconds,
                   display='sdl,gl=on')
+    return judge(s, results)
+
+
+def run_desktop(kernel, v, a, results):
+    w, h = a.mode.split('x')
+    script = f'tests/guest/bench-desktop.sh seconds={a.seconds}'
+    if a.tests:
+        script += f' tests={a.tests}'
+    s = vmrun.run(kernel=kernel, devices=[f'virtio-gpu-pci,xres={w},yres={h}'], vga='none',
+                  driver=v['driver'], script=script, results=results, label='bench-desktop',
+                  timeout=900 + 10 * a.seconds, display='sdl' if a.host_cpu else 'none')
     return judge(s, results)
 
 
@@ -164,15 +181,18 @@ def table(runs):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--suite', choices=('kms', '3d'), default='kms',
-                   help='kms: kmsbench on the display (default); 3d: gpubench and glmark2')
+    p.add_argument('--suite', choices=('kms', '3d', 'desktop'), default='kms',
+                   help='kms: kmsbench on the display (default); 3d: gpubench and glmark2; '
+                        'desktop: x11perf under Xorg, Weston clients')
     p.add_argument('--kernels', default='newest',
                    help='newest (default), all, or a comma list of series/releases')
     p.add_argument('--drivers', default='ours,intree',
                    help='comma list of ' + ', '.join(VARIANTS) + ' (default ours,intree)')
     p.add_argument('--seconds', type=int, default=5, help='per benchmark (default 5)')
     p.add_argument('--mode', default='1920x1080', help='WxH, also the device xres/yres')
-    p.add_argument('--tests', help='kmsbench -T list (default: all but multi)')
+    p.add_argument('--tests', help='kmsbench -T list (default: all but multi); with --suite '
+                                   'desktop the x11perf tests (default scroll500,'
+                                   'copywinwin500,rect100,ftext,putimage100)')
     p.add_argument('--outputs', type=int, default=1,
                    help='virtio-gpu scanouts (max_outputs), for kmsbench -T multi')
     p.add_argument('--vgamem', type=int,
@@ -187,8 +207,8 @@ def main():
     drivers = a.drivers.split(',')
     if not set(drivers) <= set(VARIANTS):
         p.error('--drivers: a comma list of ' + ', '.join(VARIANTS))
-    if a.suite == '3d' and not set(drivers) <= {'ours', 'intree'}:
-        p.error('--suite 3d: drivers ours and intree only')
+    if a.suite in ('3d', 'desktop') and not set(drivers) <= {'ours', 'intree'}:
+        p.error(f'--suite {a.suite}: drivers ours and intree only')
     if subprocess.run(['make', '--no-print-directory', '-C', str(BENCH)],
                       stdout=sys.stderr).returncode:
         sys.exit('bench: building tests/bench failed')

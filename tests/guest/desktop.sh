@@ -22,6 +22,8 @@
 # scanout).
 set -uo pipefail
 . "$VIRTGPU_TREE/tests/guest/lib.sh"
+# shellcheck source=tests/guest/desktop-lib.sh
+. "$VIRTGPU_TREE/tests/guest/desktop-lib.sh"
 
 renderer=pixman accel=none limit=90 xorg=1
 for kv in "$@"; do
@@ -104,26 +106,6 @@ wait_shot() {
 	done
 }
 
-# stop_pid PID TIMEOUT: SIGTERM, wait; prints and returns the exit status (1 after SIGKILL).
-stop_pid() {
-	kill -TERM "$1" 2>/dev/null
-	_i=0
-	while kill -0 "$1" 2>/dev/null; do
-		_i=$((_i + 1))
-		if [ "$_i" -gt $(($2 * 5)) ]; then
-			kill -KILL "$1" 2>/dev/null
-			wait "$1" 2>/dev/null
-			echo "killed"
-			return 1
-		fi
-		sleep 0.2
-	done
-	wait "$1"
-	_st=$?
-	echo "exit status $_st"
-	return "$_st"
-}
-
 # stopped NAME PID: stop_pid in this shell (not through check, whose command substitution is a
 # subshell that cannot wait for our children); PASS if it exited 0 within 20 s of SIGTERM.
 stopped() {
@@ -155,50 +137,8 @@ pref=$(head -n 1 "/sys/class/drm/card0-$conn0/modes" 2>/dev/null)
 echo "connected: $(echo "$conns" | tr '\n' ' '), preferred mode of $conn0: $pref"
 
 ### Weston ##########################################################################
-cat >"$W/weston.ini" <<EOF
-[core]
-idle-time=0
-require-input=false
+weston_start "$conn0" "$renderer" "$WESTON_BG" "$WESTON_PANEL"
 
-[shell]
-background-color=0xff$WESTON_BG
-panel-color=0xff$WESTON_PANEL
-panel-position=top
-clock-format=none
-locking=false
-animation=none
-close-animation=none
-startup-animation=none
-focus-animation=none
-
-[output]
-name=$conn0
-mode=preferred
-EOF
-
-# seatd hands weston the DRM device (and would hand it input devices); root in the guest.
-seatd -l info >"$W/seatd.log" 2>&1 &
-seatd_pid=$!
-for _ in $(seq 50); do [ -S /run/seatd.sock ] && break; sleep 0.2; done
-sock=wayland-virtgpu
-# renderer=gl renders with llvmpipe through GBM on card0 (kms_swrast). llvmpipe's 256-bit JIT
-# code crashes under QEMU 7.2's TCG with -cpu max (segfault in an llvmpipe thread, black
-# screen, weston exits 139); 128-bit vectors work. No effect on pixman.
-LIBSEAT_BACKEND=seatd SEATD_SOCK=/run/seatd.sock LP_NATIVE_VECTOR_WIDTH=128 \
-	weston --backend=drm --renderer="$renderer" --drm-device=card0 --continue-without-input \
-	--config="$W/weston.ini" --socket="$sock" --idle-time=0 --log="$R/weston.log" \
-	>"$W/weston.out" 2>&1 &
-weston_pid=$!
-weston_up() {
-	for _ in $(seq $((limit * 5))); do
-		kill -0 "$weston_pid" 2>/dev/null || { echo "weston exited: $(tail -n 5 "$R/weston.log" "$W/weston.out")"; return 1; }
-		[ -S "$XDG_RUNTIME_DIR/$sock" ] && grep -q 'launching.*desktop-shell' "$R/weston.log" 2>/dev/null &&
-			{ grep -E 'Output .* (enabled|repaint)|Output .*, \(connector|mode' "$R/weston.log" | head -n 3; return 0; }
-		sleep 0.2
-	done
-	echo "no socket $XDG_RUNTIME_DIR/$sock after ${limit}s"
-	return 1
-}
 # log_names FILE REGEX: FILE has a line matching REGEX (printed).
 log_names() {
 	grep -m1 -E "$2" "$1" || { echo "no line matching '$2' in ${1##*/}"; return 1; }
@@ -234,47 +174,8 @@ if [ "$xorg" != 1 ]; then
 fi
 
 ### Xorg ############################################################################
-cat >"$W/xorg.conf" <<EOF
-Section "ServerFlags"
-	Option "AutoAddDevices" "false"
-	Option "AutoAddGPU" "false"
-	Option "BlankTime" "0"
-	Option "StandbyTime" "0"
-	Option "SuspendTime" "0"
-	Option "OffTime" "0"
-EndSection
+xorg_start "$accel"
 
-Section "Device"
-	Identifier "virtgpu"
-	Driver "modesetting"
-	Option "kmsdev" "/dev/dri/card0"
-	Option "AccelMethod" "$accel"
-EndSection
-
-Section "Screen"
-	Identifier "screen"
-	Device "virtgpu"
-	DefaultDepth 24
-EndSection
-
-Section "ServerLayout"
-	Identifier "layout"
-	Screen "screen"
-EndSection
-EOF
-export DISPLAY=:1
-Xorg :1 -noreset -nolisten tcp -config "$W/xorg.conf" -logfile "$R/Xorg.1.log" \
-	>"$W/xorg.out" 2>&1 &
-xorg_pid=$!
-xorg_up() {
-	for _ in $(seq $((limit * 2))); do
-		kill -0 "$xorg_pid" 2>/dev/null || { echo "Xorg exited: $(tail -n 8 "$W/xorg.out")"; return 1; }
-		xset q >/dev/null 2>&1 && { grep -E 'modeset\(0\): (Output|Driver)|EE' "$R/Xorg.1.log" | head; return 0; }
-		sleep 0.5
-	done
-	echo "Xorg :1 did not answer in ${limit}s"
-	return 1
-}
 # xrandr: every connected connector is listed as connected, with modes, and the current
 # mode (*) of the first one is the kernel's preferred mode.
 xrandr_ok() {
