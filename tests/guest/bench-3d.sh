@@ -1,11 +1,13 @@
 #!/bin/bash
 # 3D benchmark (not a test: no figure passes or fails) on virtio-gpu-gl-pci. Runs
 # tests/bench/build/gpubench (EXECBUFFER round trips with a fence wait, fence latency,
-# EXECBUFFER + WAIT, resource create+destroy) and glmark2-es2-drm's score on a short scene
-# list, and saves "bench <name> <value> <unit>" lines to $VIRTGPU_RESULTS/bench.txt for
+# EXECBUFFER + WAIT, resource create+destroy), kmscube's frame rate (300 frames through
+# virgl, page-flipped on the display) and glmark2-es2-drm's score on a short scene list,
+# and saves "bench <name> <value> <unit>" lines to $VIRTGPU_RESULTS/bench.txt for
 # tests/bench/run.py --suite 3d.
 # Arguments (KEY=VALUE): seconds=5 (per gpubench benchmark), glmark2=1 (0: skip it).
-# RESULT lines: bench-load, bench (gpubench ran), glmark2 (it printed a score).
+# RESULT lines: bench-load, bench (gpubench ran), kmscube (it printed its rate), glmark2 (it
+# printed a score).
 set -uo pipefail
 . "$VIRTGPU_TREE/tests/guest/lib.sh"
 
@@ -39,6 +41,23 @@ if [ "$rc" = 0 ]; then
 	pass bench "$(grep -c '^bench ' "$out") figures in bench.txt"
 else
 	fail bench "gpubench exited $rc: $(tail -n 1 "$VIRTGPU_RESULTS/bench.err")"
+fi
+
+# kmscube quits on input: its stdin is a FIFO held open and never written (as in virgl.sh).
+mkfifo /tmp/kmscube.in
+exec 3<>/tmp/kmscube.in
+timeout 300 kmscube -D /dev/dri/card0 -c 300 <&3 >"$VIRTGPU_RESULTS/kmscube.log" 2>&1
+exec 3>&-
+rm -f /tmp/kmscube.in
+cat "$VIRTGPU_RESULTS/kmscube.log"
+# It prints a running rate every 2 s; the last line covers all 300 frames.
+fps=$(sed -n 's/^Rendered [0-9]* frames in .* sec (\([0-9.]*\) fps).*/\1/p' \
+	"$VIRTGPU_RESULTS/kmscube.log" | tail -n 1)
+if [ -n "$fps" ]; then
+	echo "bench kmscube_fps $fps frames/s" >>"$out"
+	pass kmscube "$fps frames/s"
+else
+	fail kmscube "no frame rate: $(tail -n 1 "$VIRTGPU_RESULTS/kmscube.log")"
 fi
 
 if [ "$glmark2" = 1 ]; then
