@@ -119,6 +119,18 @@ boot() {
 	result $? "boot$n-$k/dmesg-clean" "" "$(grep '^dmesg-problem' "$r" | head -n 2 | paste -sd ' ')"
 }
 
+# dkms_installed KVER: DKMS built both modules for KVER and its initramfs has the blacklist.
+dkms_installed() {
+	local m initrd
+	m=$(mods "$1")
+	[ "$m" = "qemuvga.ko virtgpu.ko " ]
+	result $? "modules-built-$1" "" "updates/dkms has: ${m:-nothing}"
+	initrd=$(in_image lsinitramfs "/boot/initrd.img-$1")
+	# A here-string, not a pipe: grep -q would end the listing's echo early (pipefail).
+	grep -q 'modprobe.d/virtgpu.conf$' <<<"$initrd"
+	result $? "blacklist-in-initramfs-$1"
+}
+
 boot 0 "$k1" virtio_gpu
 
 t=$(date +%s)
@@ -126,13 +138,7 @@ mount_image
 cp "$deb" "$mnt/tmp/pkg.deb"
 o=$(in_image dpkg -i /tmp/pkg.deb 2>&1)
 result $? install "$(since "$t")" "$(echo "$o" | tail -n 3)"
-m=$(mods "$k1")
-[ "$m" = "qemuvga.ko virtgpu.ko " ]
-result $? "modules-built-$k1" "" "updates/dkms has: ${m:-nothing}"
-initrd=$(in_image lsinitramfs "/boot/initrd.img-$k1")
-# A here-string, not a pipe: grep -q would end the listing's echo early (pipefail).
-grep -q 'modprobe.d/virtgpu.conf$' <<<"$initrd"
-result $? "blacklist-in-initramfs-$k1"
+dkms_installed "$k1"
 unmount
 boot 1 "$k1" virtgpu
 last=$k1
@@ -143,13 +149,7 @@ if [ "${UPGRADE:-1}" != 0 ]; then
 	o=$(in_image apt-get install -y -q --no-download \
 		--no-install-recommends "linux-image-$k2" "linux-headers-$k2" 2>&1)
 	result $? "install-kernel-$k2" "$(since "$t")" "$(echo "$o" | tail -n 3)"
-	m=$(mods "$k2")
-	[ "$m" = "qemuvga.ko virtgpu.ko " ]
-	result $? "modules-built-$k2" "" "updates/dkms has: ${m:-nothing}"
-	initrd=$(in_image lsinitramfs "/boot/initrd.img-$k2")
-	# A here-string, not a pipe: grep -q would end the listing's echo early (pipefail).
-	grep -q 'modprobe.d/virtgpu.conf$' <<<"$initrd"
-	result $? "blacklist-in-initramfs-$k2"
+	dkms_installed "$k2"
 	unmount
 	boot 2 "$k2" virtgpu
 	last=$k2
