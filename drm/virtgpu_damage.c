@@ -181,11 +181,7 @@ static void virtgpu_damage_work(struct work_struct *work)
 	prev = dma_fence_get(output->last_flush);
 	mutex_unlock(&output->upload_lock);
 	if (prev) {
-		if (!dma_fence_wait_timeout(prev, false,
-					    VIRTGPU_DISPLAY_TIMEOUT))
-			drm_err_ratelimited(output->crtc.dev,
-					    "host did not flush damage in %u ms\n",
-					    jiffies_to_msecs(VIRTGPU_DISPLAY_TIMEOUT));
+		virtgpu_display_wait(output->crtc.dev, prev, "flush damage");
 		dma_fence_put(prev);
 	}
 

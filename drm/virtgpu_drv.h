@@ -374,6 +374,8 @@ int virtgpu_connector_init(struct virtgpu_device *vgdev,
 enum drm_mode_status virtgpu_mode_valid(const struct drm_display_mode *mode);
 
 /* virtgpu_kms.c */
+void virtgpu_display_wait(struct drm_device *dev, struct dma_fence *f,
+			  const char *what);
 int virtgpu_kms_init(struct virtgpu_device *vgdev);
 void virtgpu_kms_fini(struct virtgpu_device *vgdev);
 void virtgpu_kms_display_changed(struct virtgpu_device *vgdev);

@@ -19,6 +19,22 @@
 #include "virtgpu_drv.h"
 #include "virtgpu_modes.h"
 
+/**
+ * virtgpu_display_wait - wait for a display command's fence, at most
+ *	VIRTGPU_DISPLAY_TIMEOUT: a host that does not answer gets an error,
+ *	not a hung task
+ * @dev: the DRM device, for the error
+ * @f: the fence
+ * @what: what the host did not do in time, for the error
+ */
+void virtgpu_display_wait(struct drm_device *dev, struct dma_fence *f,
+			  const char *what)
+{
+	if (!dma_fence_wait_timeout(f, false, VIRTGPU_DISPLAY_TIMEOUT))
+		drm_err_ratelimited(dev, "host did not %s in %u ms\n", what,
+				    jiffies_to_msecs(VIRTGPU_DISPLAY_TIMEOUT));
+}
+
 /*
  * The host has processed the commit's flushes (so it read every buffer the
  * commit shows) before the commit is done; a host that does not answer
@@ -29,20 +45,14 @@ static void virtgpu_commit_wait_host(struct drm_atomic_state *state)
 	struct drm_plane_state *new;
 	struct virtgpu_plane_state *vps;
 	struct drm_plane *plane;
-	struct dma_fence *f;
-	long left;
 	int i;
 
 	for_each_new_plane_in_state(state, plane, new, i) {
 		vps = to_virtgpu_plane_state(new);
-		if (!vps->fence_queued)
-			continue;
-		f = virtgpu_fence_dma(vps->fence);
-		left = dma_fence_wait_timeout(f, false, VIRTGPU_DISPLAY_TIMEOUT);
-		if (!left)
-			drm_err_ratelimited(state->dev,
-					    "host did not show a frame in %u ms\n",
-					    jiffies_to_msecs(VIRTGPU_DISPLAY_TIMEOUT));
+		if (vps->fence_queued)
+			virtgpu_display_wait(state->dev,
+					     virtgpu_fence_dma(vps->fence),
+					     "show a frame");
 	}
 }
 
@@ -64,11 +74,8 @@ static void virtgpu_commit_deliver_events(struct drm_atomic_state *state)
 		output = crtc_to_virtgpu_output(crtc);
 		ps = drm_atomic_get_new_plane_state(state, &output->primary);
 		f = ps ? to_virtgpu_plane_state(ps)->prev_flush : NULL;
-		if (f && !dma_fence_wait_timeout(f, false,
-						 VIRTGPU_DISPLAY_TIMEOUT))
-			drm_err_ratelimited(state->dev,
-					    "host did not release a frame in %u ms\n",
-					    jiffies_to_msecs(VIRTGPU_DISPLAY_TIMEOUT));
+		if (f)
+			virtgpu_display_wait(state->dev, f, "release a frame");
 		virtgpu_crtc_deliver_event(crtc, new);
 	}
 }
