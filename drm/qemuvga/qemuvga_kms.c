@@ -252,13 +252,19 @@ static const struct drm_crtc_helper_funcs qemuvga_crtc_helper_funcs = {
 	.atomic_flush = qemuvga_crtc_atomic_flush,
 };
 
+static void qemuvga_crtc_destroy_state(struct drm_crtc *crtc,
+				       struct drm_crtc_state *state)
+{
+	__drm_atomic_helper_crtc_destroy_state(state);
+	kfree(to_qemuvga_crtc_state(state));
+}
+
 static void qemuvga_crtc_reset(struct drm_crtc *crtc)
 {
 	struct qemuvga_crtc_state *qcs;
 
 	if (crtc->state) {
-		__drm_atomic_helper_crtc_destroy_state(crtc->state);
-		kfree(to_qemuvga_crtc_state(crtc->state));
+		qemuvga_crtc_destroy_state(crtc, crtc->state);
 		crtc->state = NULL;
 	}
 	qcs = kzalloc(sizeof(*qcs), GFP_KERNEL);
@@ -277,13 +283,6 @@ static struct drm_crtc_state *qemuvga_crtc_duplicate_state(struct drm_crtc *crtc
 		return NULL;
 	__drm_atomic_helper_crtc_duplicate_state(crtc, &qcs->base);
 	return &qcs->base;
-}
-
-static void qemuvga_crtc_destroy_state(struct drm_crtc *crtc,
-				       struct drm_crtc_state *state)
-{
-	__drm_atomic_helper_crtc_destroy_state(state);
-	kfree(to_qemuvga_crtc_state(state));
 }
 
 static int qemuvga_crtc_enable_vblank(struct drm_crtc *crtc)
