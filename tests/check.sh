@@ -166,6 +166,7 @@ for stage in $STAGES; do
 	harness)
 		run_counted harness python3 tests/vm/test_vmrun.py
 		run_counted diskboot python3 tests/deb/test_diskboot.py
+		run_counted hosttrace python3 tests/bench/test_hosttrace.py
 		run_counted igt-runner python3 tests/igt/test_igt.py
 		run_counted kmstest make --no-print-directory -C tools/kmstest check
 		run_counted conftest tools/compat/test_conftest.sh

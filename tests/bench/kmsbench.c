@@ -2,7 +2,7 @@
 /*
  * kmsbench: display update throughput and latency through atomic KMS on dumb buffers.
  *
- *   kmsbench [-d /dev/dri/card0] [-m 1920x1080] [-t SECONDS] [-n MAX] [-T TESTS]
+ *   kmsbench [-d /dev/dri/card0] [-m 1920x1080] [-t SECONDS] [-n MAX] [-T TESTS] [-H]
  *
  * Sets WxH on the first connected output (adding it as a user mode when the connector does
  * not list it), then runs each test for SECONDS (default 5) or MAX updates, whichever ends
@@ -47,6 +47,12 @@
  * output), multi_interval_p50_ms and multi_paced over all outputs, multi_cpu_ms. Plus kms, mode_*, vblank (drmCrtcGetSequence works),
  * damage_clips_prop, *_supported.
  *
+ * With -H (x86 guests of QEMU, root) the tests also leave host markers: bytes written to COM1's
+ * scratch register, which QEMU's trace (serial_write addr 0x07) stamps with the host's clock
+ * beside the RESOURCE_FLUSH commands it processes. A test's begin and end marker and, for
+ * the damage tests, a sampled call's damaged 64x64 square; "# mark" lines say which begin
+ * marker is which test. tests/bench/hosttrace.py turns them into host-side figures.
+ *
  * Exit status: 0 done, 1 error, 3 (KMS_EXIT_NO_KMS) the device has no KMS output to test.
  */
 #include "kms.h"
@@ -59,9 +65,20 @@
 #include <string.h>
 #include <unistd.h>
 #include <drm_fourcc.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <sys/io.h>
+#endif
 
 #define REGION 64		/* damage tests: edge of the square rewritten per update */
 #define EVENT_TIMEOUT_MS 5000
+
+/* Host markers (-H): COM1's scratch register, and what a byte written there means. */
+#define MARK_PORT 0x3ff
+#define MARK_END 0x0e		/* the test that began last has ended */
+#define MARK_BEGIN 0x10		/* + the test's index in test_names[] */
+#define MARK_COL 0x40		/* + column, then MARK_ROW + row: a call damaging that square */
+#define MARK_ROW 0x80
+#define MARK_EVERY_MS 5.0	/* sampled calls: at most one marked per this interval */
 
 struct samples {
 	double *v;
@@ -78,6 +95,8 @@ struct bench {
 	uint32_t p_fb, p_crtc, p_damage;
 	double seconds;
 	long max_updates;
+	bool marks;		/* -H: write host markers */
+	double marked_ms;	/* when the last call was marked */
 	/* page-flip event state */
 	int pending;		/* commits with an event not received yet */
 	bool got_event;
@@ -90,6 +109,49 @@ static void fig(const char *name, double value, const char *unit)
 {
 	printf("bench %s %.2f %s\n", name, value, unit);
 	fflush(stdout);
+}
+
+static void mark(struct bench *b, unsigned int v)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	if (b->marks)
+		outb(v, MARK_PORT);
+#endif
+}
+
+/* -H: the port is ours to write, or the markers are off (and say why). */
+static bool marks_init(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	if (ioperm(MARK_PORT, 1, 1) == 0)
+		return true;
+	printf("# no host markers: ioperm: %s\n", strerror(errno));
+#else
+	printf("# no host markers: not an x86 guest\n");
+#endif
+	return false;
+}
+
+/* Marks the beginning of test I, NAME (also in the output: which marker is which test). */
+static void mark_begin(struct bench *b, unsigned int i, const char *name)
+{
+	if (!b->marks)
+		return;
+	printf("# mark %u %s\n", MARK_BEGIN + i, name);
+	mark(b, MARK_BEGIN + i);
+}
+
+/* Marks a call about to damage the REGION square at x, y, at most every MARK_EVERY_MS. */
+static void mark_call(struct bench *b, int x, int y)
+{
+	double t = now_ms();
+
+	if (!b->marks || t - b->marked_ms < MARK_EVERY_MS || x / REGION >= MARK_ROW - MARK_COL ||
+	    y / REGION >= MARK_ROW)
+		return;
+	b->marked_ms = t;
+	mark(b, MARK_COL + x / REGION);
+	mark(b, MARK_ROW + y / REGION);
 }
 
 static void add(struct samples *s, double v)
@@ -535,6 +597,7 @@ static void test_damage(struct bench *b, bool b2b)
 		region_at(b, n, &x, &y);
 		kms_fill(d, x, y, REGION, REGION, 0x00ff0000u ^ (uint32_t)n * 0x0a0b0cu);
 		blob = damage_blob(b, x, y);
+		mark_call(b, x, y);
 		t0 = now_ms();
 		commit(b, b->front, blob, &busy);
 		drmModeDestroyPropertyBlob(b->fd, blob);	/* the commit holds a reference */
@@ -591,6 +654,7 @@ static void test_damage_sync(struct bench *b)
 		drmModeAtomicAddProperty(req, b->out.primary_id, b->p_fb, d->fb_id);
 		drmModeAtomicAddProperty(req, b->out.primary_id, b->p_crtc, b->out.crtc_id);
 		drmModeAtomicAddProperty(req, b->out.primary_id, b->p_damage, blob);
+		mark_call(b, x, y);
 		t0 = now_ms();
 		if (drmModeAtomicCommit(b->fd, req, 0, NULL))
 			die("blocking damage commit: %s", strerror(errno));
@@ -624,6 +688,7 @@ static void test_dirtyfb(struct bench *b)
 		region_at(b, n, &x, &y);
 		kms_fill(d, x, y, REGION, REGION, 0x0000ff00u ^ (uint32_t)n * 0x0c0b0au);
 		clip = (drmModeClip){ x, y, x + REGION, y + REGION };
+		mark_call(b, x, y);
 		t0 = now_ms();
 		ret = drmModeDirtyFB(b->fd, d->fb_id, &clip, 1) ? errno : 0;
 		if (n == 0)
@@ -809,10 +874,36 @@ static void test_multi(struct bench *b)
 			kms_dumb_destroy(b->fd, &heads[i].buf[k]);
 }
 
+static void test_damage_events(struct bench *b)
+{
+	test_damage(b, false);
+}
+
+static void test_damage_b2b(struct bench *b)
+{
+	test_damage(b, true);
+}
+
+/* Every test, in the order they run (a test's index is its host marker). */
+static const struct {
+	const char *name;
+	void (*run)(struct bench *b);
+} tests_all[] = {
+	{ "flip", test_flip },
+	{ "full", test_full },
+	{ "full-b2b", test_full_b2b },
+	{ "damage", test_damage_events },
+	{ "damage-b2b", test_damage_b2b },
+	{ "damage-sync", test_damage_sync },
+	{ "dirtyfb", test_dirtyfb },
+	{ "wait", test_wait },
+	{ "multi", test_multi },
+};
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: kmsbench [-d DEVICE] [-m WxH] [-t SECONDS] [-n MAX] "
-		"[-T flip,full,full-b2b,damage,damage-b2b,damage-sync,dirtyfb,wait,multi]\n");
+		"[-T flip,full,full-b2b,damage,damage-b2b,damage-sync,dirtyfb,wait,multi] [-H]\n");
 	exit(2);
 }
 
@@ -835,17 +926,20 @@ int main(int argc, char **argv)
 	uint64_t seq, ns;
 	bool user_mode;
 
-	while ((opt = getopt(argc, argv, "d:m:t:n:T:h")) != -1) {
+	while ((opt = getopt(argc, argv, "d:m:t:n:T:Hh")) != -1) {
 		switch (opt) {
 		case 'd': dev = optarg; break;
 		case 'm': if (sscanf(optarg, "%dx%d", &w, &h) != 2) usage(); break;
 		case 't': b.seconds = atof(optarg); break;
 		case 'n': b.max_updates = atol(optarg); break;
 		case 'T': tests = optarg; break;
+		case 'H': b.marks = true; break;
 		default: usage();
 		}
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (b.marks)
+		b.marks = marks_init();
 	b.fd = kms_open(dev);
 	/* A driver without DRIVER_MODESET refuses KMS client caps with -EOPNOTSUPP. */
 	if (drmSetClientCap(b.fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1) == 0 || errno != EOPNOTSUPP)
@@ -882,24 +976,13 @@ int main(int argc, char **argv)
 	fig("mode_user", user_mode, "bool");
 	fig("vblank", drmCrtcGetSequence(b.fd, b.out.crtc_id, &seq, &ns) == 0, "bool");
 	fig("damage_clips_prop", b.p_damage != 0, "bool");
-	if (wanted(tests, "flip"))
-		test_flip(&b);
-	if (wanted(tests, "full"))
-		test_full(&b);
-	if (wanted(tests, "full-b2b"))
-		test_full_b2b(&b);
-	if (wanted(tests, "damage"))
-		test_damage(&b, false);
-	if (wanted(tests, "damage-b2b"))
-		test_damage(&b, true);
-	if (wanted(tests, "damage-sync"))
-		test_damage_sync(&b);
-	if (wanted(tests, "dirtyfb"))
-		test_dirtyfb(&b);
-	if (wanted(tests, "wait"))
-		test_wait(&b);
-	if (wanted(tests, "multi"))
-		test_multi(&b);
+	for (unsigned int i = 0; i < sizeof(tests_all) / sizeof(tests_all[0]); i++) {
+		if (!wanted(tests, tests_all[i].name))
+			continue;
+		mark_begin(&b, i, tests_all[i].name);
+		tests_all[i].run(&b);
+		mark(&b, MARK_END);
+	}
 	printf("# done\n");
 	for (int i = 0; i < 2; i++)
 		kms_dumb_destroy(b.fd, &b.buf[i]);

@@ -24,6 +24,10 @@ Other guests share this host's CPUs: the figures move with the host load (a row 
 so compare columns of one invocation, and prefer --repeat 3. This is not a test: no figure passes or fails. The exit
 status is 1 only if a benchmark run itself failed (kmsbench error, guest crash or timeout,
 kernel warning); a driver without KMS yet shows "no KMS", one that is not built "not built".
+On virtio-gpu, QEMU also traces kmsbench's host markers and the RESOURCE_FLUSH commands it
+processes, host-stamped: tests/bench/hosttrace.py adds the flushes the host processed per
+second of each test and, for the damage tests, the time from a call to the host's flush that
+carries its damage (T_host_flushes_per_s, T_to_host_p50_ms/_p99_ms/_max_ms).
 With --host-cpu QEMU gets an SDL window (on Xvfb), so its display refreshes as it would for
 a user, and each benchmark also reports QEMU's own CPU use meanwhile (bench.sh hostcpu=1):
 the cost of an update on the host side, where the guest figures cannot see it.
@@ -42,8 +46,13 @@ sys.dont_write_bytecode = True
 BENCH = Path(__file__).resolve().parent
 TREE = BENCH.parent.parent
 sys.path.insert(0, str(TREE / 'tests/vm'))
+import hosttrace  # noqa: E402
 import suite  # noqa: E402  (kernel selection, shared with the guest suite)
 import vmrun  # noqa: E402
+
+# QEMU's side of kmsbench -H (hosttrace.py): its markers, the flushes and kicks, host-stamped.
+HOST_TRACE = ('-msg timestamp=on -trace enable=serial_write -trace enable=virtio_queue_notify '
+              '-trace enable=virtio_gpu_cmd_res_flush -trace file={results}/trace.log')
 
 
 def pick_kernels(spec):
@@ -98,14 +107,16 @@ def run_one(kernel, driver, a, results):
     if a.host_cpu:
         script += ' hostcpu=1'
     heads = f',max_outputs={a.outputs}' if a.outputs > 1 else ''
-    devices = [f'virtio-gpu-pci,xres={w},yres={h}{heads}'] if v['vga'] == 'none' else []
+    virtio = v['vga'] == 'none'
+    devices = [f'virtio-gpu-pci,xres={w},yres={h}{heads}'] if virtio else []
     s = vmrun.run(kernel=kernel, devices=devices, vga=v['vga'], driver=v['driver'],
                   script=script, results=results, label='bench',
                   append=v.get('append', ''), timeout=180 + 10 * a.seconds,
                   display='sdl' if a.host_cpu else 'none',
-                  extra_qemu=(['-global', f'VGA.vgamem_mb={a.vgamem}']
-                              if a.vgamem and v['vga'] == 'std' else []))
-    return judge(s, results)
+                  extra_qemu=([HOST_TRACE] if virtio else []) +
+                  (['-global', f'VGA.vgamem_mb={a.vgamem}'] if a.vgamem and v['vga'] == 'std'
+                   else []))
+    return judge(s, results, host_trace=virtio)
 
 
 def run_3d(kernel, v, a, results):
@@ -127,12 +138,16 @@ def run_desktop(kernel, v, a, results):
     return judge(s, results)
 
 
-def judge(s, results):
+def judge(s, results, host_trace=False):
     tests = {t['name']: t for t in s['tests']}
     # Other guests share the host's CPUs: its load (this guest included) says how noisy
     # the figures are.
     figs = {'host_load_1min': (open('/proc/loadavg').read().split()[0], 'loadavg'),
             **parse_figures(results / 'bench.txt')}
+    trace, bench = results / 'trace.log', results / 'bench.txt'
+    if host_trace and trace.exists() and bench.exists():
+        figs.update(hosttrace.figures(trace.read_text(errors='replace'),
+                                      bench.read_text(errors='replace')))
     bench = tests.get('bench', {'status': 'FAIL', 'detail': 'no bench result'})
     failed = [f"{t['name']}: {t['detail']}" for t in s['tests'] if t['status'] == 'FAIL']
     if failed:

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Display benchmark (not a test: no figure passes or fails). Runs tests/bench/build/kmsbench
-# on the driver under test and saves its "bench <name> <value> <unit>" lines to
-# $VIRTGPU_RESULTS/bench.txt; tests/bench/run.py boots this on each driver and tabulates.
+# -H on the driver under test and saves its "bench <name> <value> <unit>" lines (and its
+# host markers' names) to $VIRTGPU_RESULTS/bench.txt; tests/bench/run.py boots this on each
+# driver, adds the figures of QEMU's trace (tests/bench/hosttrace.py) and tabulates.
 # Arguments (KEY=VALUE): seconds=5 (per benchmark), mode=1920x1080, tests=LIST (kmsbench -T),
 # load= (what to load; see below), hostcpu=1 (run each benchmark on its own and add what
 # QEMU itself spent meanwhile: <test>_host_cpu_pct and _host_dev_pct, % of one host core
@@ -46,7 +47,7 @@ esac
 hostcpu_run() {
 	local a b
 	a=$(host_cpu "cpu-$1-a" 2>>"$VIRTGPU_RESULTS/bench.err") || return 1
-	"$tool" -m "$mode" -t "$seconds" -T "$1" >>"$out" 2>>"$VIRTGPU_RESULTS/bench.err" ||
+	"$tool" -H -m "$mode" -t "$seconds" -T "$1" >>"$out" 2>>"$VIRTGPU_RESULTS/bench.err" ||
 		return
 	b=$(host_cpu "cpu-$1-b" 2>>"$VIRTGPU_RESULTS/bench.err") || return 1
 	echo "$a $b" | awk -v t="${1//-/_}" '{ w = $4 - $1
@@ -62,7 +63,7 @@ if [ "$hostcpu" = 1 ]; then
 		hostcpu_run "$t" || { rc=$?; break; }
 	done
 else
-	"$tool" -m "$mode" -t "$seconds" ${tests:+-T "$tests"} >"$out" \
+	"$tool" -H -m "$mode" -t "$seconds" ${tests:+-T "$tests"} >"$out" \
 		2>"$VIRTGPU_RESULTS/bench.err"
 	rc=$?
 fi
