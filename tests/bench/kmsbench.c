@@ -2,11 +2,12 @@
 /*
  * kmsbench: display update throughput and latency through atomic KMS on dumb buffers.
  *
- *   kmsbench [-d /dev/dri/card0] [-m 1920x1080] [-t SECONDS] [-n MAX] [-T TESTS] [-H]
+ *   kmsbench [-d /dev/dri/card0] [-m 1920x1080] [-t SECONDS] [-n MAX] [-r RATE] [-T TESTS] [-H]
  *
  * Sets WxH on the first connected output (adding it as a user mode when the connector does
  * not list it), then runs each test for SECONDS (default 5) or MAX updates, whichever ends
- * first. TESTS is a comma list of (default: all, in this order)
+ * first; with -r at most RATE updates per second (every test: e.g. the guest CPU per frame of
+ * drivers at the same frame rate). TESTS is a comma list of (default: all, in this order)
  *   flip        page flips between two unchanged buffers: commit -> event latency, pacing
  *   full        full-frame updates: write all of the back buffer, flip, wait for the event
  *   full-b2b    the same back to back: the next frame is written and committed without
@@ -95,6 +96,7 @@ struct bench {
 	uint32_t p_fb, p_crtc, p_damage;
 	double seconds;
 	long max_updates;
+	double rate;		/* -r: at most this many updates per second (0: no limit) */
 	bool marks;		/* -H: write host markers */
 	double marked_ms;	/* when the last call was marked */
 	/* page-flip event state */
@@ -383,10 +385,15 @@ static void modeset(struct bench *b)
 	b->front = 0;
 }
 
+/* Whether update n runs; with -r it first waits for its slot (start + n / rate). */
 static bool time_left(struct bench *b, double start, long n)
 {
+	double wait = b->rate > 0 ? start + n * 1000.0 / b->rate - now_ms() : 0;
+
 	if (b->max_updates && n >= b->max_updates)
 		return false;
+	if (wait > 0)
+		usleep((useconds_t)(wait * 1000));
 	return n < 3 || now_ms() - start < b->seconds * 1000;
 }
 
@@ -902,7 +909,7 @@ static const struct {
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: kmsbench [-d DEVICE] [-m WxH] [-t SECONDS] [-n MAX] "
+	fprintf(stderr, "usage: kmsbench [-d DEVICE] [-m WxH] [-t SECONDS] [-n MAX] [-r RATE] "
 		"[-T flip,full,full-b2b,damage,damage-b2b,damage-sync,dirtyfb,wait,multi] [-H]\n");
 	exit(2);
 }
@@ -926,12 +933,13 @@ int main(int argc, char **argv)
 	uint64_t seq, ns;
 	bool user_mode;
 
-	while ((opt = getopt(argc, argv, "d:m:t:n:T:Hh")) != -1) {
+	while ((opt = getopt(argc, argv, "d:m:t:n:r:T:Hh")) != -1) {
 		switch (opt) {
 		case 'd': dev = optarg; break;
 		case 'm': if (sscanf(optarg, "%dx%d", &w, &h) != 2) usage(); break;
 		case 't': b.seconds = atof(optarg); break;
 		case 'n': b.max_updates = atol(optarg); break;
+		case 'r': b.rate = atof(optarg); break;
 		case 'T': tests = optarg; break;
 		case 'H': b.marks = true; break;
 		default: usage();

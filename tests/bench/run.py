@@ -4,6 +4,7 @@
   tests/bench/run.py [--suite kms|3d|desktop] [--kernels newest|all|6.1,6.12|KVER]
                      [--drivers ours,intree] [--seconds 5] [--mode 1920x1080]
                      [--tests flip,full,...] [--outputs N] [--repeat N] [--host-cpu]
+                     [--rate N]
                      [--out DIR]
 
 --suite 3d (ours and intree only) boots virtio-gpu-gl-pci with QEMU's GL display on Xvfb and
@@ -106,6 +107,8 @@ def run_one(kernel, driver, a, results):
         script += f' load={v["load"]}'
     if a.host_cpu:
         script += ' hostcpu=1'
+    if a.rate:
+        script += f' rate={a.rate}'
     heads = f',max_outputs={a.outputs}' if a.outputs > 1 else ''
     virtio = v['vga'] == 'none'
     devices = [f'virtio-gpu-pci,xres={w},yres={h}{heads}'] if virtio else []
@@ -217,6 +220,9 @@ def main():
                    help='boots per kernel/driver, interleaved; the table shows medians')
     p.add_argument('--host-cpu', action='store_true',
                    help="SDL display (Xvfb) and QEMU's own CPU use per benchmark")
+    p.add_argument('--rate', type=float,
+                   help='at most N updates per second in every test (kmsbench -r): the '
+                        'CPU per frame of drivers at the same frame rate')
     p.add_argument('--out', type=Path, help='results dir (default tests/out/bench-<time>)')
     a = p.parse_args()
     drivers = a.drivers.split(',')

@@ -4,19 +4,21 @@
 # host markers' names) to $VIRTGPU_RESULTS/bench.txt; tests/bench/run.py boots this on each
 # driver, adds the figures of QEMU's trace (tests/bench/hosttrace.py) and tabulates.
 # Arguments (KEY=VALUE): seconds=5 (per benchmark), mode=1920x1080, tests=LIST (kmsbench -T),
-# load= (what to load; see below), hostcpu=1 (run each benchmark on its own and add what
-# QEMU itself spent meanwhile: <test>_host_cpu_pct and _host_dev_pct, % of one host core
-# for the whole process and for all but its vCPU threads, i.e. device models and display;
-# the request round trips add up to 0.4 s of slack to each interval).
+# rate=N (kmsbench -r: at most N updates per second), load= (what to load; see below),
+# hostcpu=1 (run each benchmark on its own and add what QEMU itself spent meanwhile:
+# <test>_host_cpu_pct and _host_dev_pct, % of one host core for the whole process and for
+# all but its vCPU threads, i.e. device models and display, and <test>_host_ms_per_update,
+# the whole process's CPU time per update; the request round trips add up to 0.4 s of
+# slack to each interval, and kmsbench's set-up counts against its updates).
 # RESULT lines: bench-load, then bench PASS (ran), SKIP (the driver has no KMS output yet)
 # or FAIL (the benchmark itself failed, e.g. an ioctl error or a missing page-flip event).
 set -uo pipefail
 . "$VIRTGPU_TREE/tests/guest/lib.sh"
 
-seconds=5 mode=1920x1080 tests='' load='' hostcpu=0
+seconds=5 mode=1920x1080 tests='' load='' hostcpu=0 rate=0
 for kv in "$@"; do
 	case $kv in
-	seconds=* | mode=* | tests=* | load=* | hostcpu=*) eval "${kv%%=*}=\${kv#*=}" ;;
+	seconds=* | mode=* | tests=* | load=* | hostcpu=* | rate=*) eval "${kv%%=*}=\${kv#*=}" ;;
 	*) echo "bench.sh: unknown argument $kv" >&2; exit 2 ;;
 	esac
 done
@@ -46,13 +48,20 @@ esac
 # QEMU's share of the host's CPU while it ran.
 hostcpu_run() {
 	local a b
+	local t=${1//-/_} ups
 	a=$(host_cpu "cpu-$1-a" 2>>"$VIRTGPU_RESULTS/bench.err") || return 1
-	"$tool" -H -m "$mode" -t "$seconds" -T "$1" >>"$out" 2>>"$VIRTGPU_RESULTS/bench.err" ||
-		return
+	"$tool" -H -m "$mode" -t "$seconds" -r "$rate" -T "$1" >>"$out" \
+		2>>"$VIRTGPU_RESULTS/bench.err" || return
 	b=$(host_cpu "cpu-$1-b" 2>>"$VIRTGPU_RESULTS/bench.err") || return 1
-	echo "$a $b" | awk -v t="${1//-/_}" '{ w = $4 - $1
+	# The test's own rate: T_fps, T_ups or T_rate (flips/s), whichever it printed.
+	ups=$(awk -v t="$t" '$1 == "bench" && ($2 == t "_fps" || $2 == t "_ups" ||
+		$2 == t "_rate") { v = $3 } END { print v + 0 }' "$out")
+	echo "$a $b" | awk -v t="$t" -v ups="$ups" -v s="$seconds" '{ w = $4 - $1
 		printf "bench %s_host_cpu_pct %.1f %%\n", t, 100 * ($5 - $2) / w
-		printf "bench %s_host_dev_pct %.1f %%\n", t, 100 * ($6 - $3) / w }' >>"$out"
+		printf "bench %s_host_dev_pct %.1f %%\n", t, 100 * ($6 - $3) / w
+		if (ups > 0)
+			printf "bench %s_host_ms_per_update %.2f ms\n", t,
+				1000 * ($5 - $2) / (ups * s) }' >>"$out"
 }
 
 if [ "$hostcpu" = 1 ]; then
@@ -63,7 +72,7 @@ if [ "$hostcpu" = 1 ]; then
 		hostcpu_run "$t" || { rc=$?; break; }
 	done
 else
-	"$tool" -H -m "$mode" -t "$seconds" ${tests:+-T "$tests"} >"$out" \
+	"$tool" -H -m "$mode" -t "$seconds" -r "$rate" ${tests:+-T "$tests"} >"$out" \
 		2>"$VIRTGPU_RESULTS/bench.err"
 	rc=$?
 fi
