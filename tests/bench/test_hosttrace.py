@@ -3,7 +3,6 @@
 covering a call's square counts from the call, one queued before the call or not covering
 it does not, a call never flushed is lost, and flushes are counted per test.
 Run: python3 tests/bench/test_hosttrace.py"""
-import os
 import sys
 import unittest
 from pathlib import Path
@@ -12,7 +11,7 @@ sys.dont_write_bytecode = True   # no __pycache__ in the source tree
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'vm'))
 import hosttrace  # noqa: E402
-from test_vmrun import LineResult  # noqa: E402
+from test_vmrun import run_tests  # noqa: E402
 
 BENCH = 'bench dirtyfb_ups 10.00 updates/s\n# mark 22 dirtyfb\n'
 GPU, NINEP = '0x5600', '0x5700'
@@ -81,14 +80,5 @@ class Figures(unittest.TestCase):
         self.assertEqual(figs, {'dirtyfb_host_flushes_per_s': ('0.00', 'flushes/s')})
 
 
-class TraceLineResult(LineResult):
-    prefix = 'hosttrace'
-
-
 if __name__ == '__main__':
-    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
-    res = unittest.TextTestRunner(resultclass=TraceLineResult, verbosity=0,
-                                  stream=open(os.devnull, 'w')).run(suite)
-    bad = len(res.failures) + len(res.errors)
-    print(f'{res.testsRun - bad} passed, {bad} failed')
-    sys.exit(1 if bad else 0)
+    run_tests(__name__, 'hosttrace')

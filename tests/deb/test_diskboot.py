@@ -2,7 +2,6 @@
 """Host-only checks of diskboot.py's pixel judgement (tests/deb/test-diskimage.sh): the
 guest's pattern passes exactly, also from QEMU 7.2's padded rows, and a black screen, one
 wrong pixel or another size fail. Run: python3 tests/deb/test_diskboot.py"""
-import os
 import sys
 import tempfile
 import unittest
@@ -12,7 +11,7 @@ sys.dont_write_bytecode = True   # no __pycache__ in the source tree
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'vm'))
 import diskboot  # noqa: E402
-from test_vmrun import LineResult  # noqa: E402
+from test_vmrun import run_tests  # noqa: E402
 
 
 def ppm(w, h, pixel, pad=0):
@@ -55,14 +54,5 @@ class Pattern(unittest.TestCase):
         self.assertIn('want 1024x768', why)
 
 
-class DiskLineResult(LineResult):
-    prefix = 'diskboot'
-
-
 if __name__ == '__main__':
-    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
-    res = unittest.TextTestRunner(resultclass=DiskLineResult, verbosity=0,
-                                  stream=open(os.devnull, 'w')).run(suite)
-    bad = len(res.failures) + len(res.errors)
-    print(f'{res.testsRun - bad} passed, {bad} failed')
-    sys.exit(1 if bad else 0)
+    run_tests(__name__, 'diskboot')

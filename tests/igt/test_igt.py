@@ -14,7 +14,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / 'vm'))
 import compare  # noqa: E402
 import igt_run  # noqa: E402
-from test_vmrun import LineResult  # noqa: E402
+from test_vmrun import run_tests  # noqa: E402
 
 
 def expect(text):
@@ -124,10 +124,4 @@ class Gate(unittest.TestCase):
 
 
 if __name__ == '__main__':
-    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
-    LineResult.prefix = 'igt-runner'
-    res = unittest.TextTestRunner(resultclass=LineResult, verbosity=0,
-                                  stream=open(os.devnull, 'w')).run(suite)
-    bad = len(res.failures) + len(res.errors)
-    print(f'{res.testsRun - bad} passed, {bad} failed')
-    sys.exit(1 if bad else 0)
+    run_tests(__name__, 'igt-runner')

@@ -323,10 +323,17 @@ class LineResult(unittest.TextTestResult):
         print(f'FAIL {self.prefix}/{test._testMethodName}: {err[1]!r}')
 
 
-if __name__ == '__main__':
-    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
+def run_tests(module_name, prefix):
+    """Run a test module's tests, one PASS/FAIL line each named PREFIX/test, then the
+    "N passed, M failed" line the make check stages count; exits 1 on a failure."""
+    LineResult.prefix = prefix
+    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[module_name])
     res = unittest.TextTestRunner(resultclass=LineResult, verbosity=0,
                                   stream=open(os.devnull, 'w')).run(suite)
     bad = len(res.failures) + len(res.errors)
     print(f'{res.testsRun - bad} passed, {bad} failed')
     sys.exit(1 if bad else 0)
+
+
+if __name__ == '__main__':
+    run_tests(__name__, 'harness')
