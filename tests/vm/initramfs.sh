@@ -61,8 +61,10 @@ if [ ! -s "$out" ]; then
 	(cd "$tmp" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
 		gzip -6 >"$out.tmp.$$"
 	mv "$out.tmp.$$" "$out"	# atomic: a concurrent caller sees a whole file or none
-	# Drop stale images for this kernel; they are cheap to rebuild.
-	find "$cache" -maxdepth 1 -name "initramfs-$kver-*.cpio.gz" ! -path "$out" -delete
+	# Drop stale images for this kernel (cheap to rebuild); not those made in the last day,
+	# which another checkout's run may be booting right now.
+	find "$cache" -maxdepth 1 -name "initramfs-$kver-*.cpio.gz" ! -path "$out" -mtime +0 \
+		-delete
 fi
 if [ $# -ge 2 ]; then
 	cp "$out" "$2"

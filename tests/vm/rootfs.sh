@@ -82,10 +82,11 @@ echo virtgpu-guest >"$tmp/etc/hostname"
 date -u +%FT%TZ >"$tmp/$marker"
 mv -T "$tmp" "$out"
 trap - EXIT
-# Trees for an older package list are dead weight (about 1 GB each); the other arch's stays.
+# Trees for an older package list are dead weight (about 1 GB each); the other arch's stays,
+# and so does one made in the last day: another checkout's run may be using it.
 keep=(! -name 'rootfs-arm64-*')
 [ -z "$TAG" ] || keep=()
 [ $# -gt 0 ] || find "$cache" -maxdepth 1 -name "rootfs-$TAG????????????*" ! -name "${out##*/}*" \
-	! -name '*.tmp.*' "${keep[@]}" -exec rm -rf {} +
+	! -name '*.tmp.*' -mtime +0 "${keep[@]}" -exec rm -rf {} +
 echo "rootfs: built in $(($(date +%s) - start)) s, $(du -sh "$out" | cut -f1)" >&2
 echo "$out"
