@@ -4,7 +4,7 @@
   tests/bench/run.py [--suite kms|3d|desktop] [--kernels newest|all|6.1,6.12|KVER]
                      [--drivers ours,intree] [--seconds 5] [--mode 1920x1080]
                      [--tests flip,full,...] [--outputs N] [--repeat N] [--host-cpu]
-                     [--rate N]
+                     [--no-display] [--rate N]
                      [--out DIR]
 
 --suite 3d (ours and intree only) boots virtio-gpu-gl-pci with QEMU's GL display on Xvfb and
@@ -32,6 +32,8 @@ carries its damage (T_host_flushes_per_s, T_to_host_p50_ms/_p99_ms/_max_ms).
 With --host-cpu QEMU gets an SDL window (on Xvfb), so its display refreshes as it would for
 a user, and each benchmark also reports QEMU's own CPU use meanwhile (bench.sh hostcpu=1):
 the cost of an update on the host side, where the guest figures cannot see it.
+--no-display keeps --host-cpu's figures but not its window: the host's cost of the device
+alone.
 Results: tests/out/bench-<time>/<kernel>/<driver>/ (bench.txt, script.log, ...) and table.txt.
 """
 import argparse
@@ -115,7 +117,7 @@ def run_one(kernel, driver, a, results):
     s = vmrun.run(kernel=kernel, devices=devices, vga=v['vga'], driver=v['driver'],
                   script=script, results=results, label='bench',
                   append=v.get('append', ''), timeout=180 + 10 * a.seconds,
-                  display='sdl' if a.host_cpu else 'none',
+                  display='sdl' if a.host_cpu and not a.no_display else 'none',
                   extra_qemu=([HOST_TRACE] if virtio else []) +
                   (['-global', f'VGA.vgamem_mb={a.vgamem}'] if a.vgamem and v['vga'] == 'std'
                    else []))
@@ -220,6 +222,8 @@ def main():
                    help='boots per kernel/driver, interleaved; the table shows medians')
     p.add_argument('--host-cpu', action='store_true',
                    help="SDL display (Xvfb) and QEMU's own CPU use per benchmark")
+    p.add_argument('--no-display', action='store_true',
+                   help='with --host-cpu: no SDL window (the device alone)')
     p.add_argument('--rate', type=float,
                    help='at most N updates per second in every test (kmsbench -r): the '
                         'CPU per frame of drivers at the same frame rate')
