@@ -76,7 +76,7 @@
 /* Host markers (-H): COM1's scratch register, and what a byte written there means. */
 #define MARK_PORT 0x3ff
 #define MARK_END 0x0e		/* the test that began last has ended */
-#define MARK_BEGIN 0x10		/* + the test's index in test_names[] */
+#define MARK_BEGIN 0x10		/* + the test's index in tests_all[] */
 #define MARK_COL 0x40		/* + column, then MARK_ROW + row: a call damaging that square */
 #define MARK_ROW 0x80
 #define MARK_EVERY_MS 5.0	/* sampled calls: at most one marked per this interval */
@@ -146,10 +146,12 @@ static void mark_begin(struct bench *b, unsigned int i, const char *name)
 /* Marks a call about to damage the REGION square at x, y, at most every MARK_EVERY_MS. */
 static void mark_call(struct bench *b, int x, int y)
 {
-	double t = now_ms();
+	double t;
 
-	if (!b->marks || t - b->marked_ms < MARK_EVERY_MS || x / REGION >= MARK_ROW - MARK_COL ||
-	    y / REGION >= MARK_ROW)
+	if (!b->marks || x / REGION >= MARK_ROW - MARK_COL || y / REGION >= MARK_ROW)
+		return;
+	t = now_ms();
+	if (t - b->marked_ms < MARK_EVERY_MS)
 		return;
 	b->marked_ms = t;
 	mark(b, MARK_COL + x / REGION);

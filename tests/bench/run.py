@@ -147,12 +147,12 @@ def judge(s, results, host_trace=False):
     tests = {t['name']: t for t in s['tests']}
     # Other guests share the host's CPUs: its load (this guest included) says how noisy
     # the figures are.
+    bench_txt, trace = results / 'bench.txt', results / 'trace.log'
     figs = {'host_load_1min': (open('/proc/loadavg').read().split()[0], 'loadavg'),
-            **parse_figures(results / 'bench.txt')}
-    trace, bench = results / 'trace.log', results / 'bench.txt'
-    if host_trace and trace.exists() and bench.exists():
+            **parse_figures(bench_txt)}
+    if host_trace and trace.exists() and bench_txt.exists():
         figs.update(hosttrace.figures(trace.read_text(errors='replace'),
-                                      bench.read_text(errors='replace')))
+                                      bench_txt.read_text(errors='replace')))
     bench = tests.get('bench', {'status': 'FAIL', 'detail': 'no bench result'})
     failed = [f"{t['name']}: {t['detail']}" for t in s['tests'] if t['status'] == 'FAIL']
     if failed:

@@ -47,8 +47,7 @@ esac
 # hostcpu_run TEST: kmsbench -T TEST between two host_cpu samples; appends its figures and
 # QEMU's share of the host's CPU while it ran.
 hostcpu_run() {
-	local a b
-	local t=${1//-/_} ups
+	local a b ups t=${1//-/_}
 	a=$(host_cpu "cpu-$1-a" 2>>"$VIRTGPU_RESULTS/bench.err") || return 1
 	"$tool" -H -m "$mode" -t "$seconds" -r "$rate" -T "$1" >>"$out" \
 		2>>"$VIRTGPU_RESULTS/bench.err" || return
