@@ -15,8 +15,9 @@ result() {
 	else echo "FAIL deb/$2${3:+: $3}"; failed=$((failed + 1)); fi
 }
 
-k1=$(tools/kernels.sh | head -n 1)
-k2=$(tools/kernels.sh | grep -v "^$k1$" | head -n 1)
+# Read whole: with pipefail, "| head -n 1" can kill kernels.sh by SIGPIPE.
+mapfile -t kernels < <(tools/kernels.sh)
+k1=${kernels[0]:-} k2=${kernels[1]:-}
 base=${VIRTGPU_CACHE:-/var/cache/virtgpu}/debtest-$k1
 if [ ! -e "$base/.complete" ]; then
 	rm -rf "$base"

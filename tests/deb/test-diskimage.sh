@@ -35,8 +35,9 @@ fatal() {
 # Seconds since $1, for the details.
 since() { echo "$(($(date +%s) - $1)) s"; }
 
-k1=$(tools/kernels.sh | head -n 1)
-k2=$(tools/kernels.sh | grep -v "^$k1$" | head -n 1)
+# Read whole: with pipefail, "| head -n 1" can kill kernels.sh by SIGPIPE.
+mapfile -t kernels < <(tools/kernels.sh)
+k1=${kernels[0]:-} k2=${kernels[1]:-}
 [ -n "$k2" ] || fatal kernels "need two supported kernels (tools/kernels.sh)"
 t=$(date +%s)
 base=$(tests/deb/make-diskimage.sh "$k1" "$k2" 2>"$out/make-diskimage.log") ||

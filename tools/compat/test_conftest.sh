@@ -53,7 +53,11 @@ fi
 
 # The same for a cross build: a broken aarch64 compiler on Debian's arm64 headers
 # (tools/cross-headers.sh) stops it too, instead of every probe reading as absent.
-if ! akdir=$(tools/cross-headers.sh arm64 2>"$tmp/err" | head -n 1) || [ -z "$akdir" ]; then
+# All of its output first: with pipefail, "| head -n 1" can kill it by SIGPIPE
+# while it still fetches the next kernel's headers.
+akdir=
+if akdirs=$(tools/cross-headers.sh arm64 2>"$tmp/err"); then akdir=${akdirs%%$'\n'*}; fi
+if [ -z "$akdir" ]; then
 	ko broken-cross-compiler-stops "no arm64 headers: $(head -n 2 "$tmp/err")"
 elif PATH=$tmp/bin:$PATH tools/compat/conftest.sh "$akdir" "$tmp/broken-arm64.h" 2>"$tmp/err"; then
 	ko broken-cross-compiler-stops "exit 0 with a header of $(grep -c 'not set' "$tmp/broken-arm64.h") absent APIs"
