@@ -592,8 +592,6 @@ def boot_once(kernel=None, devices=(), vga='none', driver='ours', script=None, r
     prefix = prefix or f'{kernel}/{driver}/{label}'
     results = Path(results or tempfile.mkdtemp(prefix='virtgpu-')).resolve()
     prepare_results(results)
-    def say(*a):
-        print('vmrun:', *a, file=sys.stderr)
 
     arch = kernel_arch(kernel)
     if arch != 'x86_64' and vga != 'none':
@@ -701,6 +699,10 @@ def boot_once(kernel=None, devices=(), vga='none', driver='ours', script=None, r
     (results / 'summary.json').write_text(json.dumps(summary, indent=1) + '\n')
     say(f'{prefix}: {duration:.1f} s')
     return summary
+
+
+def say(*a):
+    print('vmrun:', *a, file=sys.stderr)
 
 
 def show_blocked_tasks(reqs):
