@@ -15,6 +15,8 @@ import bisect
 import itertools
 import re
 
+import vmrun  # tests/vm: its callers put it on sys.path
+
 LINE = re.compile(r'\d+@(\d+\.\d+):(\S+) ?(.*)')
 FLUSH = re.compile(r'res 0x[0-9a-f]+, w (\d+), h (\d+), x (\d+), y (\d+)')
 MARK = re.compile(r'write addr 0x07 val 0x([0-9a-f]+)')
@@ -33,16 +35,13 @@ def events(text):
 
 
 def gpu_queue(evs):
-    """(vdev, 0) of the GPU's control queue: the device whose notification most often
-    comes right before a virtio_gpu_cmd_* line (QEMU processes commands on a kick)."""
-    votes, last = {}, None
+    """(vdev, '0'): the GPU's control queue, found by vmrun.GpuVote."""
+    vote = vmrun.GpuVote()
     for _, ev, args in evs:
-        if ev == 'virtio_queue_notify':
-            m = NOTIFY.match(args)
-            last = m and (m[1], m[2])
-        elif ev.startswith('virtio_gpu_cmd_') and last and last[1] == '0':
-            votes[last] = votes.get(last, 0) + 1
-    return max(votes, key=votes.get) if votes else None
+        m = ev == 'virtio_queue_notify' and NOTIFY.match(args)
+        vote.event(ev, m[1] if m else None)
+    gpu = vote.gpu()
+    return gpu and (gpu, '0')
 
 
 def pct(sorted_values, p):

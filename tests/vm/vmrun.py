@@ -322,17 +322,34 @@ class Requests:
             self.qmp.close()
 
 
-class TraceCounter:
-    """Counts the events of a QEMU trace, and virtio notifications per device, read
-    incrementally.
-
-    Every virtio device notifies (the 9p exports too); the GPU is the device whose
-    notification most often comes right before a virtio_gpu_cmd_* line (QEMU handles a
-    control-queue notification by processing its commands)."""
+class GpuVote:
+    """Which virtio device of a QEMU trace is the GPU. Every virtio device notifies (the
+    9p exports too); the GPU is the one whose notification most often comes right before a
+    virtio_gpu_cmd_* line (QEMU handles a control-queue notification by processing its
+    commands). Feed it the trace's events in order."""
 
     def __init__(self):
-        self.offset, self.last = 0, None
-        self.counts, self.votes, self.events = {}, {}, {}
+        self.last, self.votes = None, {}
+
+    def event(self, event, vdev=None):
+        """vdev: the device of a virtio_queue_notify event."""
+        if event == 'virtio_queue_notify':
+            self.last = vdev
+        elif event.startswith('virtio_gpu_cmd_') and self.last:
+            self.votes[self.last] = self.votes.get(self.last, 0) + 1
+
+    def gpu(self):
+        """The GPU's vdev, or None before any virtio_gpu_cmd_* line."""
+        return max(self.votes, key=self.votes.get) if self.votes else None
+
+
+class TraceCounter:
+    """Counts the events of a QEMU trace, and virtio notifications per device, read
+    incrementally; the GPU's are found by GpuVote."""
+
+    def __init__(self):
+        self.offset, self.vote = 0, GpuVote()
+        self.counts, self.events = {}, {}
 
     def feed(self, path):
         if not path.exists():
@@ -346,18 +363,17 @@ class TraceCounter:
         for line in data[:end].decode(errors='replace').splitlines():
             event = line.split(' ', 1)[0]
             self.events[event] = self.events.get(event, 0) + 1
+            vdev = None
             if event == 'virtio_queue_notify':
                 f = line.split()   # virtio_queue_notify vdev 0x... n 0 vq 0x...
-                key = (f[2], f[4])
-                self.counts[key] = self.counts.get(key, 0) + 1
-                self.last = f[2]
-            elif event.startswith('virtio_gpu_cmd_') and self.last:
-                self.votes[self.last] = self.votes.get(self.last, 0) + 1
+                vdev = f[2]
+                self.counts[(vdev, f[4])] = self.counts.get((vdev, f[4]), 0) + 1
+            self.vote.event(event, vdev)
 
     def gpu_notifies(self):
-        if not self.votes:
+        gpu = self.vote.gpu()
+        if gpu is None:
             raise RuntimeError('no virtio_gpu_cmd_* lines in the trace: no GPU found')
-        gpu = max(self.votes, key=self.votes.get)
         return self.counts.get((gpu, '0'), 0)
 
 
