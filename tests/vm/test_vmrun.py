@@ -116,6 +116,31 @@ class EarlyCrash(unittest.TestCase):
         self.assertIsNone(self.crash('[    1.4] amd_pstate: the _CPC object is not present\n'))
 
 
+class EarlyStallTest(unittest.TestCase):
+    """A guest hung after an early crash is given up after a quiet minute, no sooner."""
+    CRASH = '[    0.7] BUG: KASAN: wild-memory-access in do_raw_spin_lock+0x11d/0x270\n'
+
+    def test_quiet_after_early_crash(self):
+        with tempfile.TemporaryDirectory() as d:
+            log = Path(d, 'serial.log')
+            log.write_text('[    0.5] Booting\n')
+            stall = vmrun.EarlyStall(Path(d), 0)
+            self.assertFalse(stall(1))
+            log.write_text('[    0.5] Booting\n' + self.CRASH)
+            self.assertFalse(stall(2))     # it printed: the quiet minute starts again
+            self.assertFalse(stall(62))
+            self.assertTrue(stall(63))
+
+    def test_quiet_without_crash_or_after_init(self):
+        for text in ('[    0.5] Booting\n',
+                     'init: running tests/guest/probe.sh (driver ours)\n' + self.CRASH):
+            with tempfile.TemporaryDirectory() as d:
+                Path(d, 'serial.log').write_text(text)
+                stall = vmrun.EarlyStall(Path(d), 0)
+                self.assertFalse(stall(1))
+                self.assertFalse(stall(1000))
+
+
 class DriverErrors(unittest.TestCase):
     def scan(self, text, name='dmesg-levels.txt', label='probe', driver='ours', allow=()):
         with tempfile.TemporaryDirectory() as d:

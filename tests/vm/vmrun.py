@@ -575,6 +575,29 @@ def early_crash(results):
     return next((line.strip() for line in text.splitlines() if DMESG_BAD.search(line)), None)
 
 
+class EarlyStall:
+    """Whether a guest died before its test script started (early_crash) and has printed
+    nothing since for QUIET_S seconds. A kernel that hangs after an early report (a KASAN
+    one in an interrupt during identify_cpu, twice on the debug kernel under TCG) would
+    otherwise hold its boot for the whole timeout, 30 minutes there, before run() boots it
+    again."""
+    QUIET_S = 60
+
+    def __init__(self, results, now):
+        self.log = results / 'serial.log'
+        self.size, self.since = -1, now
+
+    def __call__(self, now):
+        size = self.log.stat().st_size if self.log.exists() else 0
+        if size != self.size:
+            self.size, self.since = size, now
+            return False
+        if now - self.since <= self.QUIET_S:
+            return False
+        self.since = now   # read the log again only after another quiet spell
+        return early_crash(self.log.parent) is not None
+
+
 def run(results=None, **kw):
     """Boot one guest (boot_once); a guest whose kernel died before the test script started
     is booted once more, and the summary says so (its first serial log is kept)."""
@@ -668,6 +691,7 @@ def boot_once(kernel=None, devices=(), vga='none', driver='ours', script=None, r
     say(f'booting {kernel} ({driver}) with {script}; results in {results}')
     start = time.monotonic()
     timed_out = quit_sent = False
+    stalled = EarlyStall(results, start)
     qemu = None
     try:
         with open(results / 'qemu.log', 'w') as qlog:
@@ -679,6 +703,12 @@ def boot_once(kernel=None, devices=(), vga='none', driver='ours', script=None, r
                 timed_out = True
                 say(f'timeout after {timeout}s: blocked tasks to serial.log, killing QEMU')
                 show_blocked_tasks(reqs)
+                qemu.kill()
+                qemu.wait()
+                break
+            if stalled(time.monotonic()):
+                say(f'the guest kernel died before the test and printed nothing for '
+                    f'{EarlyStall.QUIET_S} s: killing QEMU')
                 qemu.kill()
                 qemu.wait()
                 break
