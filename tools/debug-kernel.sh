@@ -5,9 +5,8 @@
 # 2.5 GB tree in /var/cache/virtgpu); the guest tests then run on it by name:
 #   tools/debug-kernel.sh            # prints the release, e.g. 6.12.57-vgpu-debug
 #   make KVER=<release> modules
-#   python3 tests/vm/suite.py --kernels <release> --only panic --append acpi=noirq
-# (acpi=noirq: under KASAN and TCG, ACPI interrupt routing otherwise stalls each virtio-pci
-# device for 30 s.)
+#   python3 tests/vm/suite.py --kernels <release> --only panic
+# (its boots get the options it needs under TCG: tests/vm/vmrun.py DEBUG_KERNEL_APPEND.)
 set -euo pipefail
 
 SRC_TAR=/usr/src/linux-source-6.12.tar.xz

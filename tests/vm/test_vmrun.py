@@ -95,6 +95,17 @@ DRIVER_OK = """\
 """
 
 
+class KernelAppend(unittest.TestCase):
+    """The debug kernel boots with its own options first; other kernels only the caller's."""
+
+    def test_debug_kernel(self):
+        self.assertEqual(vmrun.kernel_append('6.12.118-vgpu-debug', 'x=1'),
+                         'acpi=noirq kasan_multi_shot no5lvl x=1')
+
+    def test_other_kernels(self):
+        self.assertEqual(vmrun.kernel_append('6.12.118+deb12-amd64', ''), '')
+
+
 class EarlyCrash(unittest.TestCase):
     """A guest whose kernel died before the test script started is booted again."""
 

@@ -560,6 +560,23 @@ def plan_devices(devices, vga='none'):
     return devices, gpu_id or other_id
 
 
+# What the KASAN/lockdep kernel of tools/debug-kernel.sh ("<release>-vgpu-debug") needs
+# under TCG, added to its command line by boot_once():
+#   acpi=noirq        ACPI interrupt routing otherwise stalls each virtio-pci device for 30 s
+#   kasan_multi_shot  every report, not just the first
+#   no5lvl            an interrupt during identify_cpu, while boot_cpu_data's features (LA57
+#                     among them) are cleared, makes KASAN take the 5-level direct map for a
+#                     wild address: a report 0.7 s into boot and a hung guest, 4 of ~20 boots
+DEBUG_KERNEL_APPEND = 'acpi=noirq kasan_multi_shot no5lvl'
+
+
+def kernel_append(kernel, append):
+    """The caller's additions to the guest's command line, after the debug kernel's own."""
+    if kernel.endswith('-vgpu-debug'):
+        return f'{DEBUG_KERNEL_APPEND} {append}'.strip()
+    return append
+
+
 def early_crash(results):
     """The kernel report that killed a guest before its test script started, or None.
 
@@ -666,7 +683,8 @@ def boot_once(kernel=None, devices=(), vga='none', driver='ours', script=None, r
                'modprobe.blacklist=virtio_gpu '
                f'virtgpu.script={script} virtgpu.driver={driver} ' +
                ('virtgpu.halt=host ' if gl else '') +
-               ''.join(f'virtgpu.arg={a} ' for a in script_args) + append).strip()
+               ''.join(f'virtgpu.arg={a} ' for a in script_args) +
+               kernel_append(kernel, append)).strip()
     cmd = qemu_arch + ['-accel', 'tcg', '-m', mem,
            '-smp', str(smp), '-nodefaults', '-vga', vga, '-display', display, '-no-reboot',
            '-name', 'debug-threads=on',   # thread names: vCPUs apart from the rest (do_cpu)
