@@ -366,8 +366,8 @@ class TraceCounter:
             vdev = None
             if event == 'virtio_queue_notify':
                 f = line.split()   # virtio_queue_notify vdev 0x... n 0 vq 0x...
-                vdev = f[2]
-                self.counts[(vdev, f[4])] = self.counts.get((vdev, f[4]), 0) + 1
+                vdev, key = f[2], (f[2], f[4])
+                self.counts[key] = self.counts.get(key, 0) + 1
             self.vote.event(event, vdev)
 
     def gpu_notifies(self):
